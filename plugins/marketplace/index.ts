@@ -1,0 +1,13 @@
+// The reference deployment's domain: seed 000's multi-seller marketplace. Its Prisma models live
+// in prisma/schema/marketplace.prisma (Prisma reads one schema folder).
+import { definePlugin } from '../../src/platform/plugin.js';
+import { marketplaceResources } from './resources.js';
+import { seedDemo } from './seed/demo.js';
+import { seedScale } from './seed/scale.js';
+
+export const marketplacePlugin = definePlugin({
+  id: 'marketplace',
+  resources: marketplaceResources,
+  seedDemo,
+  seedScale,
+});

@@ -1,0 +1,58 @@
+// Operator sessions live in PostgreSQL (connect-pg-simple, table operator_sessions). The API and
+// the AdminJS router share one cookie and one store, so logging in on either face logs in both.
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import type pg from 'pg';
+import type { Config } from '../config/config.js';
+import type { OperatorPrincipal } from './operator-auth.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    // AdminJS keeps its current user under `adminUser`; we store the principal there for both faces.
+    adminUser?: OperatorPrincipal;
+  }
+}
+
+export type SessionSettings = {
+  cookieName: string;
+  secret: string;
+  options: session.SessionOptions;
+  store: session.Store & { close?: () => void };
+};
+
+export function createSessionSettings({ config, pool, secret }: { config: Config; pool: pg.Pool; secret: string }): SessionSettings {
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({
+    pool,
+    tableName: 'operator_sessions',
+    createTableIfMissing: false,
+    pruneSessionInterval: 15 * 60,
+  });
+  // The __Host- prefix needs a Secure cookie; over plain http://localhost (dev) it cannot be used.
+  const cookieName = config.cookieSecure ? '__Host-opsdeck.sid' : 'opsdeck.sid';
+  return {
+    cookieName,
+    secret,
+    store,
+    options: {
+      name: cookieName,
+      secret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.cookieSecure,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: config.cookieSecure,
+        path: '/',
+        maxAge: config.SESSION_IDLE_MINUTES * 60_000,
+      },
+    },
+  };
+}
+
+export function createSessionMiddleware(settings: SessionSettings) {
+  return session(settings.options);
+}

@@ -1,0 +1,92 @@
+// Every environment variable opsdeck reads is declared here and validated once at start. A bad or
+// missing value stops the process with one line naming the variable (see src/main.ts).
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s):// URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+const secret = z.string().min(32, 'must be at least 32 characters');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    PUBLIC_URL: httpUrl.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().min(1).default('.data'),
+    DATABASE_URL: postgresUrl.optional(),
+    EMBEDDED_PG_PORT: port.default(54329),
+    SESSION_SECRET: secret.optional(),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    COOKIE_SECURE: bool.optional(),
+    UNLEASH_URL: httpUrl.optional(),
+    UNLEASH_PORT: port.default(4242),
+    UNLEASH_ADMIN_TOKEN: z.string().min(8).optional(),
+    UNLEASH_CLIENT_TOKEN: z.string().min(8).optional(),
+    DEMO_SEED: bool.default('true'),
+  })
+  .superRefine((env, ctx) => {
+    const need = (key: keyof typeof env, why: string) => {
+      if (!env[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: why });
+    };
+    if (env.NODE_ENV === 'production') {
+      need('SESSION_SECRET', 'is required when NODE_ENV=production');
+      need('UNLEASH_ADMIN_TOKEN', 'is required when NODE_ENV=production');
+      need('UNLEASH_CLIENT_TOKEN', 'is required when NODE_ENV=production');
+    }
+    if (env.UNLEASH_URL) {
+      need('UNLEASH_ADMIN_TOKEN', 'is required when UNLEASH_URL is set');
+      need('UNLEASH_CLIENT_TOKEN', 'is required when UNLEASH_URL is set');
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = Env & {
+  dataDir: string;
+  isProduction: boolean;
+  publicUrl: string;
+  cookieSecure: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+// Empty strings count as unset: `FOO= npm start` is how people clear a variable.
+function present(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(present(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue.path.join('.') || 'environment';
+    throw new ConfigError(`invalid configuration: ${name} ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    dataDir: path.resolve(e.DATA_DIR),
+    isProduction: e.NODE_ENV === 'production',
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    // Secure cookies need HTTPS; plain http://localhost in development is the documented exception.
+    cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+  };
+}

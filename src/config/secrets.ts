@@ -1,0 +1,53 @@
+// Demo mode generates its secrets once and keeps them in the data folder (mode 600), so a restart
+// keeps sessions, the database password and Unleash tokens. Production takes them from the
+// environment and never falls back to generated ones (enforced in config.ts).
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from './config.js';
+
+export type Secrets = {
+  sessionSecret: string;
+  postgresPassword: string;
+  unleashAdminPassword: string;
+  unleashAdminToken: string;
+  unleashClientToken: string;
+};
+
+const token = (bytes = 24) => randomBytes(bytes).toString('hex');
+
+function generate(): Secrets {
+  return {
+    sessionSecret: token(32),
+    postgresPassword: token(16),
+    unleashAdminPassword: `${token(8)}Aa1!`,
+    // Unleash token shapes: `<project>:<environment>.<secret>`; admin tokens use `*:*`.
+    unleashAdminToken: `*:*.${token()}`,
+    unleashClientToken: `default:development.${token()}`,
+  };
+}
+
+export async function writePrivateJson(file: string, value: unknown): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o711 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  await fs.rename(tmp, file);
+}
+
+export async function loadSecrets(config: Config): Promise<Secrets> {
+  const file = path.join(config.dataDir, 'secrets.json');
+  let stored: Secrets;
+  try {
+    stored = { ...generate(), ...JSON.parse(await fs.readFile(file, 'utf8')) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    stored = generate();
+    await writePrivateJson(file, stored);
+  }
+  return {
+    ...stored,
+    sessionSecret: config.SESSION_SECRET ?? stored.sessionSecret,
+    unleashAdminToken: config.UNLEASH_ADMIN_TOKEN ?? stored.unleashAdminToken,
+    unleashClientToken: config.UNLEASH_CLIENT_TOKEN ?? stored.unleashClientToken,
+  };
+}

@@ -1,0 +1,28 @@
+// Prisma and our raw SQL share one pg pool; Prisma runs on the pg driver adapter
+// (no native query engine, see ../shared/STACK.md).
+import pg from 'pg';
+import { PrismaClient } from '@prisma/client';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+export type Database = {
+  url: string;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close: () => Promise<void>;
+};
+
+export function createDatabase({ url, max = 10 }: { url: string; max?: number }): Database {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsdeck' });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    url,
+    pool,
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// The database opsdeck runs on: DATABASE_URL when set, otherwise the embedded server under the
+// data folder (started here), with the `opsdeck` database created and migrations applied.
+import path from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config/config.js';
+import type { Secrets } from '../config/secrets.js';
+import type { Logger } from '../platform/logger.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { applyMigrations } from './migrations.js';
+import { withDatabase } from './urls.js';
+
+const DATABASE_NAME = 'opsdeck';
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } catch (err) {
+    // Two processes creating it at once: the loser sees a duplicate, which is what it wanted.
+    if ((err as { code?: string }).code !== '42P04' && (err as { code?: string }).code !== '23505') throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openDatabase({ config, secrets, logger }: { config: Config; secrets: Secrets; logger: Logger }): Promise<{
+  databaseUrl: string;
+  embedded: EmbeddedPostgres | null;
+}> {
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'pg'),
+      port: config.EMBEDDED_PG_PORT,
+      password: secrets.postgresPassword,
+      log: (line) => logger.info(line),
+    });
+    databaseUrl = embedded.url(DATABASE_NAME);
+  }
+  try {
+    await ensureDatabase(databaseUrl, DATABASE_NAME);
+    const applied = await applyMigrations({ databaseUrl, migrationsDir: path.resolve('prisma/migrations'), log: (l) => logger.info(l) });
+    logger.info({ applied: applied.length }, 'migrations up to date');
+  } catch (err) {
+    if (embedded && !embedded.wasRunning) await embedded.stop();
+    throw err;
+  }
+  return { databaseUrl, embedded };
+}

@@ -1,0 +1,135 @@
+// opsdeck's feature-flag client: unleash-client's in-process evaluator, polling our Unleash server,
+// with a health state and a destroy() that is safe while the server is unreachable.
+import type { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { Unleash, type Context } from 'unleash-client';
+
+type LogFn = (objOrMsg: unknown, msg?: string) => void;
+export type FlagClientLogger = { debug?: LogFn; info: LogFn; warn: LogFn; error: LogFn };
+
+export type FlagState = 'ok' | 'degraded';
+
+export type FlagClient = {
+  /** Resolves true once flags are loaded (from the server or the backup file), false on timeout. */
+  ready(timeoutMs: number): Promise<boolean>;
+  /** 'ok' while fetches from the server succeed, 'degraded' from the first failure until the next success. */
+  state(): FlagState;
+  isEnabled(name: string, context?: Context): boolean;
+  destroy(): Promise<void>;
+};
+
+// Repository warnings that mean a fetch failed (backoff on 404/429/5xx, dropped keep-alive socket).
+const FETCH_WARNING = /responded|Backing off|Socket keep alive/i;
+
+export function createFlagClient({
+  url,
+  clientToken,
+  appName,
+  backupPath,
+  logger,
+  refreshIntervalMs = 2_000,
+  environment = 'development',
+}: {
+  url: string;
+  clientToken: string;
+  appName: string;
+  backupPath: string;
+  logger: FlagClientLogger;
+  refreshIntervalMs?: number;
+  environment?: string;
+}): FlagClient {
+  // The SDK writes its backup after each fetch and reports a missing folder as a fetch error.
+  fs.mkdirSync(backupPath, { recursive: true });
+
+  const unleash = new Unleash({
+    url: `${url.replace(/\/$/, '')}/api`,
+    appName,
+    environment,
+    customHeaders: { Authorization: clientToken },
+    refreshInterval: refreshIntervalMs,
+    metricsInterval: 60_000,
+    backupPath,
+    timeout: 5_000,
+    // Every test and each supervisor restart may create a client; the SDK nags after 10.
+    skipInstanceCountWarning: true,
+  });
+
+  let current: FlagState = 'degraded';
+  let lastError: string | undefined;
+  let loaded = false;
+  let destroyed = false;
+
+  const setState = (next: FlagState, reason: unknown): void => {
+    if (next === current || destroyed) return;
+    current = next;
+    if (next === 'ok') {
+      lastError = undefined;
+      logger.info({ appName }, 'feature flags: connected to Unleash');
+    } else logger.warn({ appName, reason: reason instanceof Error ? reason.message : reason }, 'feature flags: Unleash unreachable, serving last known flags');
+  };
+
+  // The SDK hides its repository, but it is the only emitter that tells fetch results apart from
+  // metrics and evaluation noise. We must also keep a listener on it after destroy(): stop() removes
+  // every listener, and a fetch still in flight then emits an unhandled 'error' that kills the process.
+  const repository = (unleash as unknown as { repository?: EventEmitter }).repository;
+  const fetchSource: EventEmitter = repository ?? unleash;
+
+  const onFetchOk = () => setState('ok', undefined);
+  const onFetchError = (err: unknown) => setState('degraded', err);
+  const onFetchWarn = (msg: unknown) => {
+    if (FETCH_WARNING.test(msg instanceof Error ? msg.message : String(msg))) setState('degraded', msg);
+  };
+  fetchSource.on('changed', onFetchOk);
+  fetchSource.on('unchanged', onFetchOk);
+  fetchSource.on('error', onFetchError);
+  fetchSource.on('warn', onFetchWarn);
+
+  // Without its own listener the SDK prints errors to the console; route everything to our logger,
+  // each distinct message once per outage, since a down server fails every poll.
+  unleash.on('error', (err: unknown) => {
+    if (destroyed) return;
+    const message = err instanceof Error ? err.message : String(err);
+    if (message === lastError) (logger.debug ?? logger.info).call(logger, { err }, 'unleash-client error');
+    else logger.warn({ err }, 'unleash-client error');
+    lastError = message;
+  });
+  unleash.on('warn', (msg: unknown) => {
+    if (!destroyed) (logger.debug ?? logger.info).call(logger, { msg }, 'unleash-client warning');
+  });
+  unleash.on('ready', () => {
+    loaded = true;
+  });
+
+  return {
+    ready(timeoutMs) {
+      if (loaded) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          unleash.off('ready', onReady);
+          resolve(false);
+        }, timeoutMs);
+        function onReady(): void {
+          clearTimeout(timer);
+          resolve(true);
+        }
+        unleash.once('ready', onReady);
+      });
+    },
+
+    state: () => current,
+
+    isEnabled: (name, context) => unleash.isEnabled(name, context),
+
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      // Synchronous in the SDK: it clears the poll and metrics timers; it never waits for the server.
+      unleash.destroy();
+      const swallow = () => {};
+      repository?.on('error', swallow);
+      repository?.on('warn', swallow);
+      unleash.removeAllListeners();
+      unleash.on('error', swallow);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// One error type for expected failures, and one place that turns any error into RFC 9457
+// problem+json. Unknown errors become a generic 500: no stack trace or internal message leaks.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../platform/logger.js';
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+
+  constructor({ status, code, title, detail }: { status: number; code: string; title: string; detail?: string }) {
+    super(detail ?? title);
+    this.status = status;
+    this.code = code;
+    this.title = title;
+  }
+}
+
+export const unauthenticated = (detail = 'Log in first.') =>
+  new AppError({ status: 401, code: 'unauthenticated', title: 'Authentication required', detail });
+export const forbidden = (detail = 'You are not permitted to do this.') =>
+  new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail });
+export const notFound = (detail = 'No such resource.') =>
+  new AppError({ status: 404, code: 'not_found', title: 'Not found', detail });
+export const validationFailed = (detail: string) =>
+  new AppError({ status: 422, code: 'validation_failed', title: 'Validation failed', detail });
+
+export function sendProblem(
+  res: Parameters<RequestHandler>[1],
+  { status, code, title, detail }: { status: number; code: string; title: string; detail: string },
+): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({
+      type: `https://opsdeck.dev/problems/${code}`,
+      title,
+      status,
+      detail,
+      code,
+      correlationId: res.locals.correlationId ?? null,
+    });
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `No route for ${req.method} ${req.path}.` });
+};
+
+// body-parser marks its client errors (malformed JSON, too large) with `expose` and a status.
+type HttpishError = Error & { status?: number; statusCode?: number; expose?: boolean; type?: string };
+
+export function createErrorHandler({ logger }: { logger: Logger }): ErrorRequestHandler {
+  return (err: HttpishError, _req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof AppError) {
+      sendProblem(res, { status: err.status, code: err.code, title: err.title, detail: err.message });
+      return;
+    }
+    const status = err.status ?? err.statusCode;
+    if (err.expose && status && status >= 400 && status < 500) {
+      const code = err.type === 'entity.parse.failed' ? 'malformed_body' : 'bad_request';
+      sendProblem(res, { status, code, title: 'Bad request', detail: err.message });
+      return;
+    }
+    logger.error({ err, correlationId: res.locals.correlationId }, 'unhandled error');
+    sendProblem(res, {
+      status: 500,
+      code: 'internal_error',
+      title: 'Internal error',
+      detail: 'Something went wrong on our side; quote the correlation id when reporting it.',
+    });
+  };
+}

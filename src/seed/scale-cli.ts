@@ -1,0 +1,41 @@
+// `npm run seed -- --orders N [--seed S]`: bulk demo data at scale, on the same database `npm start`
+// uses (a running opsdeck's embedded server is shared, not restarted).
+import { parseArgs } from 'node:util';
+import { loadSecrets } from '../config/secrets.js';
+import { createDatabase } from '../db/database.js';
+import { openDatabase } from '../db/open-database.js';
+import { loadConfigOrExit } from '../main.js';
+import { createLogger } from '../platform/logger.js';
+import type { Plugin } from '../platform/plugin.js';
+
+export async function runScaleSeed({ plugins, argv }: { plugins: Plugin[]; argv: string[] }): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { orders: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+  const orders = Number(values.orders);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(orders) || orders < 1 || !Number.isInteger(seed)) {
+    process.stderr.write('usage: npm run seed -- --orders <positive integer> [--seed <integer>]\n');
+    process.exit(1);
+  }
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const secrets = await loadSecrets(config);
+  const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
+  const db = createDatabase({ url: databaseUrl, max: 4 });
+  try {
+    for (const plugin of plugins) {
+      if (!plugin.seedScale) continue;
+      const started = Date.now();
+      const rows = await plugin.seedScale({ pool: db.pool, prisma: db.prisma, log: logger, seed, orders });
+      const seconds = (Date.now() - started) / 1000;
+      const total = Object.values(rows).reduce((a, b) => a + b, 0);
+      process.stdout.write(
+        `${plugin.id}: ${orders.toLocaleString('en')} orders and ${total.toLocaleString('en')} rows in ${seconds.toFixed(1)} s ` +
+          `(${Math.round(orders / seconds).toLocaleString('en')} orders/s, ${Math.round(total / seconds).toLocaleString('en')} rows/s)\n` +
+          Object.entries(rows).map(([table, n]) => `  ${table.padEnd(22)} ${n.toLocaleString('en')}`).join('\n') + '\n',
+      );
+    }
+  } finally {
+    await db.close();
+    if (embedded && !embedded.wasRunning) await embedded.stop();
+  }
+}

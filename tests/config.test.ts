@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+
+const run = promisify(execFile);
+
+describe('config', () => {
+  it('applies defaults in development', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ NODE_ENV: 'development', PORT: 3000, UNLEASH_PORT: 4242, cookieSecure: false, isProduction: false });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, /DATABASE_URL must be a postgres/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ NODE_ENV: 'production', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20) }, /SESSION_SECRET is required when NODE_ENV=production/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }, /UNLEASH_ADMIN_TOKEN is required when NODE_ENV=production/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32 characters/],
+    [{ UNLEASH_URL: 'http://unleash.internal:4242' }, /UNLEASH_ADMIN_TOKEN is required when UNLEASH_URL is set/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 's'.repeat(40),
+      UNLEASH_URL: 'https://unleash.example.com/',
+      UNLEASH_ADMIN_TOKEN: '*:*.secret-admin',
+      UNLEASH_CLIENT_TOKEN: 'default:production.secret',
+      DATABASE_URL: 'postgresql://u:p@db:5432/opsdeck',
+    });
+    expect(config).toMatchObject({ isProduction: true, cookieSecure: true, UNLEASH_URL: 'https://unleash.example.com' });
+  });
+
+  it('stops the process with exit code 1 and one line naming the variable', async () => {
+    const err = await run(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port', DATA_DIR: '.data/never-used' },
+    }).then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(err).not.toBeNull();
+    expect(err!.code).toBe(1);
+    expect(err!.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^opsdeck: invalid configuration: PORT /)]);
+    expect(err!.stdout).toBe('');
+  });
+});
