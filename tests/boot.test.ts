@@ -6,8 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { processesWithMarker, startPlatformProcess, waitForReady } from './support/platform-process.js';
 
-jest.setTimeout(240_000);
-
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'opsdeck-boot-'));
@@ -74,4 +72,4 @@ it('boots the whole platform without DATABASE_URL, stops cleanly on SIGINT, and 
     expect(await warm.stop('SIGTERM')).toBe(0);
   }
   expect(await processesWithMarker(warm.marker)).toEqual([]);
-});
+}, 240_000);

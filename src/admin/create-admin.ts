@@ -37,19 +37,33 @@ export function createAdmin({ prisma, resources, rootPath = '/admin' }: {
   rootPath?: string;
 }): AdminJS {
   const clientModule = loadClientModule();
-  const adminResources = resources.map((definition) => {
+  // The sidebar follows NAVIGATION's console order, whatever order packs list their resources in.
+  const groups = Object.keys(NAVIGATION);
+  const rank = (d: ResourceDefinition) => (groups.includes(d.navigation) ? groups.indexOf(d.navigation) : groups.length);
+  const ordered = [...resources].sort((a, b) => rank(a) - rank(b));
+  const adminResources = ordered.map((definition) => {
     const model = getModelByName(definition.model, clientModule as never);
     const navigation = NAVIGATION[definition.navigation] ?? { name: definition.navigation, icon: 'Folder' };
     const table = (model as { dbName?: string | null }).dbName ?? model.name;
+    // On a large table only indexed columns may be offered as sort keys.
+    const unsortable = definition.isLarge
+      ? Object.fromEntries(
+          (model.fields as { name: string; isId: boolean }[])
+            .filter((f) => !f.isId && !(definition.sortable ?? []).includes(f.name))
+            .map((f) => [f.name, { isSortable: false, ...definition.options?.properties?.[f.name] }]),
+        )
+      : {};
     return {
       resource: {
         model,
         client: prisma,
         clientModule,
         large: definition.isLarge ? { table, sortable: definition.sortable ?? [] } : undefined,
+        secretFields: definition.secretFields,
       },
       options: {
         ...definition.options,
+        properties: { ...unsortable, ...definition.options?.properties },
         navigation,
         sort: definition.options?.sort ?? { sortBy: 'id', direction: 'desc' as const },
         actions: { ...READ_ONLY, ...definition.options?.actions },
@@ -61,7 +75,13 @@ export function createAdmin({ prisma, resources, rootPath = '/admin' }: {
     loginPath: `${rootPath}/login`,
     logoutPath: `${rootPath}/logout`,
     resources: adminResources,
-    branding: { companyName: 'opsdeck', withMadeWithLove: false },
+    branding: { companyName: 'opsdeck', logo: false, withMadeWithLove: false },
     settings: { defaultPerPage: 20 },
+    // Group names are shown as written; AdminJS would otherwise start-case them ("Trust Catalog").
+    locale: {
+      language: 'en',
+      availableLanguages: ['en'],
+      translations: { en: { labels: Object.fromEntries(Object.keys(NAVIGATION).map((name) => [name, name])) } },
+    },
   });
 }

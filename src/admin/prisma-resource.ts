@@ -12,7 +12,7 @@ export type LargeTableOptions = {
   sortable: string[];
 };
 
-type ResourceArgs = ConstructorParameters<typeof Resource>[0] & { large?: LargeTableOptions };
+type ResourceArgs = ConstructorParameters<typeof Resource>[0] & { large?: LargeTableOptions; secretFields?: string[] };
 type Sort = { sortBy?: string; direction?: 'asc' | 'desc' };
 type Row = Record<string, unknown>;
 
@@ -26,6 +26,9 @@ export class PrismaResource extends Resource {
   constructor(args: ResourceArgs) {
     super(args);
     this.large = args.large;
+    // Secret columns are dropped from the resource itself: hiding them in the UI (isVisible) would
+    // still send them in every list and show response.
+    for (const field of args.secretFields ?? []) delete (this.propertiesObject as Record<string, unknown>)[field];
   }
 
   private where(filter?: Filter): Row {

@@ -70,6 +70,7 @@ export function createUnleashSupervisor({
   let readyAt = 0;
   let stopping = false;
   let starting: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
   let attempt = 0;
   const tail: string[] = [];
@@ -160,7 +161,9 @@ export function createUnleashSupervisor({
       proc.on('close', (code, signal) => onGone(code, signal));
 
       function onGone(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
-        if (proc === child) {
+        // A child replaced meanwhile (stop() then start()) is no longer ours to restart.
+        const current = proc === child;
+        if (current) {
           child = undefined;
           ready = false;
         }
@@ -171,7 +174,7 @@ export function createUnleashSupervisor({
           settle(new Error(`Unleash exited before it was ready (${how})${cause}${details}`));
           return;
         }
-        if (stopping) return;
+        if (stopping || !current) return;
         logger.error({ unleashPid: proc.pid, code, signal, lastLines: tail.slice(-5) }, `Unleash crashed (${how})`);
         if (Date.now() - readyAt >= STABLE_AFTER_MS) attempt = 0;
         scheduleRestart();
@@ -217,14 +220,36 @@ export function createUnleashSupervisor({
     });
   }
 
+  async function terminate(): Promise<void> {
+    const proc = child;
+    if (!proc) return;
+    ready = false;
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      if (!(await waitForExit(proc, STOP_GRACE_MS))) {
+        logger.warn({ unleashPid: proc.pid }, `Unleash did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+        proc.kill('SIGKILL');
+        await waitForExit(proc, STOP_GRACE_MS);
+      }
+    }
+    // 'exit' can precede the 'close' that clears `child`.
+    if (child === proc) child = undefined;
+    logger.info({ unleashPid: proc.pid }, 'Unleash stopped');
+  }
+
   return {
     url,
     isRunning: () => ready && child !== undefined,
     pid: () => child?.pid,
 
     async start() {
+      if (stopped) await stopped;
       if (ready && child) return;
       if (starting) return starting;
+      if (restartTimer) {
+        clearTimeout(restartTimer);
+        restartTimer = undefined;
+      }
       stopping = false;
       attempt = 0;
       starting = spawnChild();
@@ -235,25 +260,16 @@ export function createUnleashSupervisor({
       }
     },
 
-    async stop() {
+    stop() {
       stopping = true;
       if (restartTimer) {
         clearTimeout(restartTimer);
         restartTimer = undefined;
       }
-      const proc = child;
-      if (!proc) return;
-      ready = false;
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      if (!(await waitForExit(proc, STOP_GRACE_MS))) {
-        logger.warn({ unleashPid: proc.pid }, `Unleash did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
-        proc.kill('SIGKILL');
-        await waitForExit(proc, STOP_GRACE_MS);
-      }
-      // 'exit' can precede the 'close' that clears `child`.
-      if (child === proc) child = undefined;
-      logger.info({ unleashPid: proc.pid }, 'Unleash stopped');
+      stopped ??= terminate().finally(() => {
+        stopped = undefined;
+      });
+      return stopped;
     },
   };
 }

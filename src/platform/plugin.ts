@@ -15,6 +15,8 @@ export type ResourceDefinition = {
   isLarge?: boolean;
   /** For large tables: indexed properties a list may sort by (the id always can). */
   sortable?: string[];
+  /** Columns that never leave the server (password hashes, secrets): not even in API responses. */
+  secretFields?: string[];
   /** AdminJS resource options (list columns, filters, sort); configuration only. */
   options?: ResourceOptions;
 };

@@ -5,11 +5,11 @@ export const coreResources: ResourceDefinition[] = [
   {
     model: 'Operator',
     navigation: 'Administration',
+    secretFields: ['passwordHash'],
     options: {
       listProperties: ['id', 'email', 'name', 'status', 'lastLoginAt', 'createdAt'],
       filterProperties: ['email', 'name', 'status', 'createdAt'],
       showProperties: ['id', 'email', 'name', 'status', 'lastLoginAt', 'createdAt', 'updatedAt'],
-      properties: { passwordHash: { isVisible: false } },
     },
   },
   {

@@ -120,11 +120,7 @@ export async function loadChunks({
 async function copyRows(client: pg.PoolClient, buffer: RowBuffer): Promise<void> {
   if (buffer.rows === 0) return;
   const pieces = buffer.drain();
-  const t0 = performance.now();
   await pipeline(Readable.from(pieces, { objectMode: false }), client.query(copyFrom(buffer.copySql())));
   // Let the chunk's text be collected as soon as it is in the database.
   pieces.length = 0;
-  const g = globalThis as unknown as { copyTimes?: Record<string, number> };
-  g.copyTimes ??= {};
-  g.copyTimes[buffer.target.table] = (g.copyTimes[buffer.target.table] ?? 0) + performance.now() - t0;
 }

@@ -50,3 +50,23 @@ export function deriveSeed(seed: number, ...salts: number[]): number {
   }
   return h;
 }
+
+/** The same interface over faker's seeded generator, so demo and bulk data share their stories. */
+export function createFakerRandom(faker: { number: { int: (options: { min?: number; max: number }) => number } }): Random {
+  const next = () => faker.number.int({ max: 0x7fffffff }) / 0x80000000;
+  const int = (min: number, max: number) => faker.number.int({ min, max });
+  return {
+    next,
+    int,
+    chance: (probability) => next() < probability,
+    pick: (items) => items[int(0, items.length - 1)],
+    weighted: (weights) => {
+      let roll = next() * weights.reduce((sum, w) => sum + w, 0);
+      for (let i = 0; i < weights.length; i++) {
+        roll -= weights[i];
+        if (roll < 0) return i;
+      }
+      return weights.length - 1;
+    },
+  };
+}

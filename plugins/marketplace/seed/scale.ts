@@ -8,7 +8,7 @@ import { deriveSeed, createRandom } from './random.js';
 import { DIMENSION_TABLES, generateDimensions } from './scale-dimensions.js';
 import { createOrderGenerator, ORDER_DEPENDENCIES, ORDER_TABLES, type OrderTable } from './scale-orders.js';
 import { buildPools } from './scale-pools.js';
-import { firstFreeIds, syncSequences, type Query } from './sequences.js';
+import { firstFreeIds, SEED_LOCK_KEY, syncSequences, type Query } from './sequences.js';
 
 const CHUNK_ORDERS = 50_000;
 const PROGRESS_EVERY = 500_000;
@@ -26,29 +26,32 @@ export async function seedScale(ctx: SeedContext & { orders: number }): Promise<
   if (!Number.isInteger(orders) || orders <= 0) throw new Error(`orders must be a positive integer, got ${orders}`);
   const tables = [...Object.keys(DIMENSION_TABLES), ...Object.keys(ORDER_TABLES)] as
     Array<keyof typeof DIMENSION_TABLES | OrderTable>;
-  const query: Query = async (sql) => (await pool.query(sql)).rows;
-  const firstIds = await firstFreeIds({ query, tables });
-  const nowMs = Date.now();
-  const startedAt = performance.now();
   const rows: Record<string, number> = Object.fromEntries(tables.map((table) => [table, 0]));
   const count = (chunk: Chunk) => {
     for (const buffer of chunk.buffers) rows[buffer.target.table] += buffer.rows;
   };
+  const nowMs = Date.now();
+  const startedAt = performance.now();
 
   const clients: pg.PoolClient[] = [];
+  // Bookkeeping goes through the first loading connection, so a pool of two is enough.
+  const query: Query = async (sql) => (await clients[0].query(sql)).rows;
+  let failure: unknown;
   try {
     for (let i = 0; i < CONNECTIONS; i++) clients.push(await pool.connect());
+    await clients[0].query(`SELECT pg_advisory_lock(${SEED_LOCK_KEY})`);
+    const firstIds = await firstFreeIds({ query, tables });
 
     // ---- dimensions: organizations, users, catalog, listings
     const pools = buildPools(seed);
     const { buffers, dimensions } = generateDimensions({
       rng: createRandom(deriveSeed(seed, 0xd1)), pools, orders, firstIds, nowMs,
     });
-    let isDimensionChunkTaken = false;
+    const dimensionChunks: Chunk[] = [{ index: 0, buffers, orders: 0 }];
     await loadChunks({
       clients,
       dependencies: DIMENSION_DEPENDENCIES,
-      produce: async () => (isDimensionChunkTaken ? null : ((isDimensionChunkTaken = true), { index: 0, buffers, orders: 0 })),
+      produce: async () => dimensionChunks.pop() ?? null,
       onChunkLoaded: count,
     });
     log.info({ rows: { ...rows }, seconds: elapsed(startedAt) }, 'marketplace scale seed: dimensions loaded');
@@ -84,10 +87,21 @@ export async function seedScale(ctx: SeedContext & { orders: number }): Promise<
         }
       },
     });
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
-    for (const client of clients) client.release();
-    // Even after a failure, rows that did commit must not collide with the next default id.
-    await syncSequences({ query, tables });
+    if (failure === undefined) {
+      await syncSequences({ query, tables });
+      await clients[0].query(`SELECT pg_advisory_unlock(${SEED_LOCK_KEY})`);
+      for (const client of clients) client.release();
+    } else {
+      // A connection that failed mid-COPY is in an unknown protocol state: destroy it (which also
+      // drops its advisory lock). Rows that did commit must still not collide with later inserts.
+      for (const client of clients) client.release(true);
+      await syncSequences({ query: async (sql) => (await pool.query(sql)).rows, tables })
+        .catch((err: unknown) => log.error({ err }, 'marketplace scale seed: sequence sync after failure failed'));
+    }
   }
 
   // ---- statistics, so the consoles' first queries get good plans at the new size

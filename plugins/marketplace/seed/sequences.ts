@@ -1,6 +1,12 @@
 // Seeders assign ids themselves (so children can reference parents without a round trip), then move
 // each table's id sequence past the rows written, so later inserts through Prisma do not collide.
 
+/**
+ * Advisory lock key held while a seeder picks and writes ids: two seeders at once would pick the
+ * same ranges. The second one waits, then appends after the first.
+ */
+export const SEED_LOCK_KEY = 7_310_594_113_981_540; // 'marketplace seed', any stable bigint
+
 export type Query = (sql: string) => Promise<Array<Record<string, unknown>>>;
 
 /** The tables the marketplace seeders write, parents before children. */

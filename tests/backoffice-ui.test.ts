@@ -1,0 +1,70 @@
+// A real browser (Debian's chromium, driven by playwright-core) logs in to the backoffice with an
+// operator's password and opens the orders list of the large-table resource.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { createTestDatabase } from './support/database.js';
+import { createOperator, createTestApp } from './support/app.js';
+import { seedDemo } from '../plugins/marketplace/seed/demo.js';
+import { createLogger } from '../src/platform/logger.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CI installs chromium (.ci/run); a developer machine without it skips this file, loudly.
+const hasBrowser = fs.existsSync(CHROMIUM);
+if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install chromium`);
+const describeUi = hasBrowser ? describe : describe.skip;
+
+describeUi('backoffice in a browser', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let server: http.Server;
+  let browser: Browser;
+  let baseUrl: string;
+  let op: { email: string; password: string };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 3 });
+    op = await createOperator(db, { roles: ['support_agent'] });
+    server = http.createServer(createTestApp(db));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await db?.drop();
+  });
+
+  it('logs in, shows the navigation groups and lists orders with their total', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${baseUrl}/admin`);
+    await page.waitForURL(/\/admin\/login$/);
+    await page.fill('input[name=email]', op.email);
+    await page.fill('input[name=password]', op.password);
+    await page.press('input[name=password]', 'Enter');
+    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`));
+    for (const group of ['Orders', 'Shipping', 'Payments', 'Disputes', 'Risk', 'Trust & Catalog', 'Support', 'Administration']) {
+      await page.getByText(group, { exact: true }).first().waitFor();
+    }
+    await page.goto(`${baseUrl}/admin/resources/Order`);
+    const rows = page.locator('table tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(5);
+    await page.screenshot({ path: '.data/backoffice-orders.png' });
+
+    // A wrong password stays on the login page.
+    const other = await browser.newPage();
+    await other.goto(`${baseUrl}/admin/login`);
+    await other.fill('input[name=email]', op.email);
+    await other.fill('input[name=password]', 'wrong-password');
+    await other.press('input[name=password]', 'Enter');
+    await other.locator('input[name=password]').waitFor();
+    expect(other.url()).toMatch(/\/admin\/login$/);
+  });
+});
