@@ -42,13 +42,16 @@ export async function runMain({ plugins }: { plugins: Plugin[] }): Promise<void>
     ].join('\n') + '\n',
   );
 
-  let stopping = false;
+  // A terminal Ctrl-C reaches npm, its shell and us at once, and npm forwards it again: repeats
+  // within a second are that echo. A later one is a person insisting, and forces the exit.
+  let stoppingSince = 0;
   const shutdown = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince && Date.now() - stoppingSince < 1_000) return;
+    if (stoppingSince) {
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
     await platform.stop();
     logger.info('opsdeck stopped');

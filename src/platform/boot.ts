@@ -47,6 +47,7 @@ export async function startPlatform({ config, plugins, logger }: { config: Confi
 
     // ---- Unleash (its first boot runs its own migrations: start it while we seed)
     const unleashUrl = config.UNLEASH_URL ?? `http://127.0.0.1:${config.UNLEASH_PORT}`;
+    const unleashPublicUrl = config.UNLEASH_URL ?? `http://localhost:${config.UNLEASH_PORT}`;
     const supervisor = config.UNLEASH_URL
       ? null
       : createUnleashSupervisor({
@@ -69,7 +70,7 @@ export async function startPlatform({ config, plugins, logger }: { config: Confi
         credentialsFile,
         extra: {
           backoffice: `${config.publicUrl}/admin`,
-          unleash: supervisor ? { url: unleashUrl, username: 'admin', password: secrets.unleashAdminPassword } : { url: unleashUrl },
+          unleash: supervisor ? { url: unleashPublicUrl, username: 'admin', password: secrets.unleashAdminPassword } : { url: unleashPublicUrl },
         },
       });
       if (seeded) logger.info({ credentialsFile }, 'first run: demo data and operators created');
@@ -103,7 +104,7 @@ export async function startPlatform({ config, plugins, logger }: { config: Confi
     return {
       url: config.publicUrl,
       adminUrl: `${config.publicUrl}/admin`,
-      unleashUrl,
+      unleashUrl: unleashPublicUrl,
       credentialsFile,
       databaseUrl,
       stop,
