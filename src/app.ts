@@ -10,6 +10,7 @@ import type { Logger } from './platform/logger.js';
 import type { OperatorAuth } from './auth/operator-auth.js';
 import { createSessionMiddleware, type SessionSettings } from './auth/session.js';
 import { createSessionRoutes } from './auth/session-routes.js';
+import { refreshOperator } from './auth/require-operator.js';
 import { createAdminRouter } from './admin/admin-router.js';
 import { correlationId } from './http/correlation.js';
 import { createErrorHandler, notFoundHandler } from './http/errors.js';
@@ -43,7 +44,15 @@ export function createApp({ config, logger, db, auth, session, admin, unleashSta
   app.use(createHealthRoutes({ pool: db.pool, unleashState }));
 
   // AdminJS renders inline scripts and styles, so its pages get helmet without a CSP for now.
-  app.use(admin.options.rootPath, helmet({ contentSecurityPolicy: false }), createAdminRouter({ admin, auth, session }));
+  // The session is loaded here (AdminJS's own session middleware then finds it) so the operator is
+  // refreshed before AdminJS reads it.
+  app.use(
+    admin.options.rootPath,
+    helmet({ contentSecurityPolicy: false }),
+    createSessionMiddleware(session),
+    refreshOperator({ auth }),
+    createAdminRouter({ admin, auth, session }),
+  );
 
   const api = express.Router();
   api.use(helmet());

@@ -62,6 +62,31 @@ describe('POST/GET/DELETE /api/session', () => {
     expect((await request(app).post('/api/session').send({ email: op.email, password: op.password })).status).toBe(401);
   });
 
+  it('shares the session between the backoffice and the API, and the backoffice logout deletes its row', async () => {
+    const op = await createOperator(db);
+    const agent = request.agent(app);
+    const before = await sessionRows();
+    const login = await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password });
+    expect(login.status).toBe(302);
+    expect(await sessionRows()).toBe(before + 1);
+    expect((await agent.get('/api/session')).body.operator.id).toBe(op.id);
+    const logout = await agent.get('/admin/logout');
+    expect(logout.headers.location).toBe('/admin/login');
+    expect(await sessionRows()).toBe(before);
+    expect((await agent.get('/admin/api/resources/Order/actions/list')).status).toBe(302);
+  });
+
+  it('ends a disabled operator\'s backoffice session on their next request', async () => {
+    const op = await createOperator(db);
+    const agent = request.agent(app);
+    await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
+    expect((await agent.get('/admin/api/resources/Order/actions/list')).status).toBe(200);
+    await db.prisma.operator.update({ where: { id: op.id }, data: { status: 'disabled' } });
+    const after = await agent.get('/admin/api/resources/Order/actions/list');
+    expect(after.status).toBe(302);
+    expect(after.headers.location).toMatch(/\/admin\/login$/);
+  });
+
   it('issues a new session id at login (no fixation)', async () => {
     const op = await createOperator(db);
     const agent = request.agent(app);
