@@ -1,16 +1,19 @@
-// The composition root of the HTTP face: every service is created by the caller (src/platform/
-// boot.ts) and handed in here; this file only wires middleware and routers in order.
+// The composition root of the HTTP face: creates the services the two faces share (operator auth,
+// the PostgreSQL session store, the AdminJS instance) and wires middleware and routers in order.
+// Boot, tests and benches all build the app here, so they run the same wiring.
+import './admin/adminjs-env.js';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import type AdminJS from 'adminjs';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './platform/logger.js';
-import type { OperatorAuth } from './auth/operator-auth.js';
-import { createSessionMiddleware, type SessionSettings } from './auth/session.js';
+import type { Plugin } from './platform/plugin.js';
+import { createOperatorAuth } from './auth/operator-auth.js';
+import { createSessionMiddleware, createSessionSettings } from './auth/session.js';
 import { createSessionRoutes } from './auth/session-routes.js';
 import { refreshOperator } from './auth/require-operator.js';
+import { createAdmin } from './admin/create-admin.js';
 import { createAdminRouter } from './admin/admin-router.js';
 import { correlationId } from './http/correlation.js';
 import { createErrorHandler, notFoundHandler } from './http/errors.js';
@@ -20,13 +23,19 @@ export type AppDeps = {
   config: Config;
   logger: Logger;
   db: Database;
-  auth: OperatorAuth;
-  session: SessionSettings;
-  admin: AdminJS;
+  plugins: Plugin[];
+  sessionSecret: string;
   unleashState: UnleashState;
 };
 
-export function createApp({ config, logger, db, auth, session, admin, unleashState }: AppDeps): express.Express {
+export function createApp({ config, logger, db, plugins, sessionSecret, unleashState }: AppDeps): {
+  app: express.Express;
+  close: () => Promise<void>;
+} {
+  const auth = createOperatorAuth({ prisma: db.prisma });
+  const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
+  const admin = createAdmin({ prisma: db.prisma, plugins });
+
   const app = express();
   app.disable('x-powered-by');
   if (config.cookieSecure) app.set('trust proxy', 'loopback');
@@ -37,6 +46,8 @@ export function createApp({ config, logger, db, auth, session, admin, unleashSta
       logger,
       genReqId: (_req, res) => res.locals.correlationId,
       customProps: (_req, res) => ({ correlationId: res.locals.correlationId }),
+      // Session cookies in a log line would let anyone who reads logs take over a session.
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }) as RequestHandler,
   );
@@ -51,7 +62,7 @@ export function createApp({ config, logger, db, auth, session, admin, unleashSta
     helmet({ contentSecurityPolicy: false }),
     createSessionMiddleware(session),
     refreshOperator({ auth }),
-    createAdminRouter({ admin, auth, session }),
+    createAdminRouter({ admin, auth, session, logger }),
   );
 
   const api = express.Router();
@@ -65,5 +76,5 @@ export function createApp({ config, logger, db, auth, session, admin, unleashSta
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return app;
+  return { app, close: async () => session.store.close?.() };
 }

@@ -20,6 +20,9 @@ describe('config', () => {
     [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }, /UNLEASH_ADMIN_TOKEN is required when NODE_ENV=production/],
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32 characters/],
     [{ UNLEASH_URL: 'http://unleash.internal:4242' }, /UNLEASH_ADMIN_TOKEN is required when UNLEASH_URL is set/],
+    [{ UNLEASH_ADMIN_TOKEN: 'admin-token-123' }, /UNLEASH_ADMIN_TOKEN must look like \*:\*\./],
+    [{ UNLEASH_CLIENT_TOKEN: 'default.development:x' }, /UNLEASH_CLIENT_TOKEN must look like/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://u.example.com', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), COOKIE_SECURE: 'false' }, /COOKIE_SECURE cannot be false/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

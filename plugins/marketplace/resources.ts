@@ -1,6 +1,6 @@
 // The marketplace's backoffice: every model as a generated resource, grouped by console.
 // Configuration only. Tables that grow with order volume are `isLarge` (estimated totals, keyset
-// paging) and sort only by indexed columns.
+// paging) and sort only by indexed, non-null columns (`sortable`).
 import type { ResourceDefinition } from '../../src/platform/plugin.js';
 
 const list = (listProperties: string[], filterProperties: string[] = listProperties) => ({ listProperties, filterProperties });
@@ -8,7 +8,7 @@ const list = (listProperties: string[], filterProperties: string[] = listPropert
 export const marketplaceResources: ResourceDefinition[] = [
   // Orders
   {
-    model: 'Checkout', navigation: 'Orders', isLarge: true, sortable: ['createdAt'],
+    model: 'Checkout', navigation: 'Orders', isLarge: true,
     options: list(['id', 'buyerUser', 'buyerOrg', 'totalAmount', 'currency', 'status', 'createdAt'], ['id', 'buyerUser', 'buyerOrg', 'status']),
   },
   {

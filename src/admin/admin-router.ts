@@ -4,19 +4,32 @@ import type AdminJS from 'adminjs';
 import type { Request } from 'express';
 import type { OperatorAuth } from '../auth/operator-auth.js';
 import type { SessionSettings } from '../auth/session.js';
+import type { Logger } from '../platform/logger.js';
 
-export function createAdminRouter({ admin, auth, session }: { admin: AdminJS; auth: OperatorAuth; session: SessionSettings }) {
+export function createAdminRouter({ admin, auth, session, logger }: { admin: AdminJS; auth: OperatorAuth; session: SessionSettings; logger: Logger }) {
   return AdminJSExpress.buildAuthenticatedRouter(
     admin,
     {
       cookieName: session.cookieName,
       cookiePassword: session.secret,
       authenticate: async (email: string, password: string, context?: { req: Request }) => {
-        const operator = await auth.authenticate({ email: String(email ?? ''), password: String(password ?? '') });
+        let operator;
+        try {
+          operator = await auth.authenticate({ email: String(email ?? ''), password: String(password ?? '') });
+        } catch (err) {
+          // AdminJS would print the error's message on the public login page.
+          logger.error({ err }, 'backoffice login failed');
+          return null;
+        }
         if (!operator) return null;
-        // New session id at login (AdminJS itself keeps the pre-login id: session fixation).
+        // New session id at login (AdminJS itself keeps the pre-login id: session fixation), keeping
+        // where the operator was headed.
         const req = context?.req;
-        if (req?.session) await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+        if (req?.session) {
+          const { redirectTo } = req.session as { redirectTo?: string };
+          await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+          if (redirectTo) (req.session as { redirectTo?: string }).redirectTo = redirectTo;
+        }
         return operator;
       },
     },

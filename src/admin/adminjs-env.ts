@@ -1,5 +1,6 @@
-// AdminJS reads ADMIN_JS_TMP_DIR when its module is first evaluated, so this module must be
-// imported before 'adminjs'. Express 5 will not serve the default dot-folder (.adminjs).
-import path from 'node:path';
+// AdminJS reads ADMIN_JS_TMP_DIR when its module is first evaluated, so this module is imported
+// before anything that loads 'adminjs' (first import of src/app.ts). Express 5 will not serve files
+// under a dot-folder, so the bundle lives in a plain, git-ignored folder of the checkout.
+import { projectPath } from '../platform/paths.js';
 
-process.env.ADMIN_JS_TMP_DIR ??= path.resolve(process.env.DATA_DIR || '.data', 'adminjs-bundle');
+process.env.ADMIN_JS_TMP_DIR ??= projectPath('adminjs-bundle');

@@ -3,13 +3,14 @@
 // create/edit/delete that would change data outside an audited action.
 import './adminjs-env.js';
 import fs from 'node:fs';
-import path from 'node:path';
 import AdminJS, { type ResourceOptions } from 'adminjs';
 import { Database, getModelByName } from '@adminjs/prisma';
 import type { PrismaClient } from '@prisma/client';
-import type { ResourceDefinition } from '../platform/plugin.js';
+import type { Plugin, ResourceDefinition } from '../platform/plugin.js';
+import { coreResources } from '../resources/core-resources.js';
 import { PrismaResource } from './prisma-resource.js';
 import { NAVIGATION } from './navigation.js';
+import { projectPath } from '../platform/paths.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -18,7 +19,7 @@ type Dmmf = { datamodel: { models: { name: string; dbName: string | null; fields
 // prisma generate writes the full DMMF here (prisma/dmmf-generator.cjs); the js-engine client no
 // longer carries it and @adminjs/prisma cannot work without it.
 function loadClientModule() {
-  const file = path.resolve('prisma/generated/dmmf.json');
+  const file = projectPath('prisma', 'generated', 'dmmf.json');
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npx prisma generate\``);
   const dmmf = JSON.parse(fs.readFileSync(file, 'utf8')) as Dmmf;
   return { Prisma: { dmmf } };
@@ -31,11 +32,13 @@ const READ_ONLY: ResourceOptions['actions'] = {
   bulkDelete: { isAccessible: false },
 };
 
-export function createAdmin({ prisma, resources, rootPath = '/admin' }: {
+/** The backoffice over the core's resources and those of every installed plugin. */
+export function createAdmin({ prisma, plugins, rootPath = '/admin' }: {
   prisma: PrismaClient;
-  resources: ResourceDefinition[];
+  plugins: Plugin[];
   rootPath?: string;
 }): AdminJS {
+  const resources = [...coreResources, ...plugins.flatMap((p) => p.resources)];
   const clientModule = loadClientModule();
   // The sidebar follows NAVIGATION's console order, whatever order packs list their resources in.
   const groups = Object.keys(NAVIGATION);
@@ -63,7 +66,8 @@ export function createAdmin({ prisma, resources, rootPath = '/admin' }: {
       },
       options: {
         ...definition.options,
-        properties: { ...unsortable, ...definition.options?.properties },
+        // `unsortable` already carries the definition's own settings for those properties.
+        properties: { ...definition.options?.properties, ...unsortable },
         navigation,
         sort: definition.options?.sort ?? { sortBy: 'id', direction: 'desc' as const },
         actions: { ...READ_ONLY, ...definition.options?.actions },

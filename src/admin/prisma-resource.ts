@@ -41,8 +41,8 @@ export class PrismaResource extends Resource {
     const capped: number = await this.manager.count({ where, take: EXACT_COUNT_CAP + 1 });
     if (capped <= EXACT_COUNT_CAP) return capped;
     if (Object.keys(where).length > 0) return capped;
-    const [{ estimate }] = await this.client.$queryRawUnsafe<{ estimate: number }[]>(
-      'SELECT GREATEST(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = $1::regclass',
+    const [{ estimate } = { estimate: 0 }] = await this.client.$queryRawUnsafe<{ estimate: number }[]>(
+      'SELECT GREATEST(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = to_regclass(quote_ident($1))',
       this.large.table,
     );
     return Math.max(capped, Math.round(estimate));

@@ -2,6 +2,7 @@
 // missing value stops the process with one line naming the variable (see src/main.ts).
 import path from 'node:path';
 import { z } from 'zod';
+import { projectPath } from '../platform/paths.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const postgresUrl = z
@@ -23,7 +24,7 @@ const envSchema = z
     PORT: port.default(3000),
     PUBLIC_URL: httpUrl.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DATA_DIR: z.string().min(1).default('.data'),
+    DATA_DIR: z.string().min(1).optional(),
     DATABASE_URL: postgresUrl.optional(),
     EMBEDDED_PG_PORT: port.default(54329),
     SESSION_SECRET: secret.optional(),
@@ -44,9 +45,22 @@ const envSchema = z
       need('UNLEASH_ADMIN_TOKEN', 'is required when NODE_ENV=production');
       need('UNLEASH_CLIENT_TOKEN', 'is required when NODE_ENV=production');
     }
+    if (env.NODE_ENV === 'production' && env.COOKIE_SECURE === false) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COOKIE_SECURE'], message: 'cannot be false when NODE_ENV=production' });
+    }
     if (env.UNLEASH_URL) {
       need('UNLEASH_ADMIN_TOKEN', 'is required when UNLEASH_URL is set');
       need('UNLEASH_CLIENT_TOKEN', 'is required when UNLEASH_URL is set');
+    } else {
+      // The supervised Unleash registers these at its first boot; it only accepts its own shapes.
+      const shapes = [
+        ['UNLEASH_ADMIN_TOKEN', /^\*:\*\.[A-Za-z0-9_-]{16,}$/, '*:*.<at least 16 letters, digits, - or _>'],
+        ['UNLEASH_CLIENT_TOKEN', /^[a-z0-9_-]+:[a-z0-9_-]+\.[A-Za-z0-9_-]{16,}$/, '<project>:<environment>.<at least 16 letters, digits, - or _>'],
+      ] as const;
+      for (const [key, shape, expected] of shapes) {
+        const value = env[key];
+        if (value && !shape.test(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `must look like ${expected}` });
+      }
     }
   });
 
@@ -83,10 +97,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     ...e,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir: e.DATA_DIR ? path.resolve(e.DATA_DIR) : projectPath('.data'),
     isProduction: e.NODE_ENV === 'production',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     // Secure cookies need HTTPS; plain http://localhost in development is the documented exception.
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
   };
+}
+
+/** For entry points: a bad configuration ends the process with exit code 1 and one line. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`opsdeck: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
 }

@@ -36,14 +36,15 @@ export async function writePrivateJson(file: string, value: unknown): Promise<vo
 
 export async function loadSecrets(config: Config): Promise<Secrets> {
   const file = path.join(config.dataDir, 'secrets.json');
-  let stored: Secrets;
+  let saved: Partial<Secrets> = {};
   try {
-    stored = { ...generate(), ...JSON.parse(await fs.readFile(file, 'utf8')) };
+    saved = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    stored = generate();
-    await writePrivateJson(file, stored);
   }
+  const stored: Secrets = { ...generate(), ...saved };
+  // Keys generated now (first start, or a file from an older version) are kept for the next start.
+  if (Object.keys(stored).some((key) => !(key in saved))) await writePrivateJson(file, stored);
   return {
     ...stored,
     sessionSecret: config.SESSION_SECRET ?? stored.sessionSecret,

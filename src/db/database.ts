@@ -11,10 +11,11 @@ export type Database = {
   close: () => Promise<void>;
 };
 
-export function createDatabase({ url, max = 10 }: { url: string; max?: number }): Database {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsdeck' });
-  // An idle client losing its connection (server restart) must not crash the process.
-  pool.on('error', () => {});
+export function createDatabase({ url, max = 10, onIdleError }: { url: string; max?: number; onIdleError?: (err: Error) => void }): Database {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsdeck', connectionTimeoutMillis: 10_000 });
+  // An idle client losing its connection (server restart) must not crash the process; the next
+  // query reconnects, and readiness reports the outage.
+  pool.on('error', (err) => onIdleError?.(err));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     url,

@@ -17,6 +17,8 @@ export type EmbeddedPostgres = {
   wasInitialised: boolean;
   /** The server was already running on this data folder (left by a killed process, or a running opsdeck). */
   wasRunning: boolean;
+  /** This process started the server or took over one whose starter is dead: stopping it is ours. */
+  isOwner: boolean;
   stop: () => Promise<void>;
 };
 
@@ -66,12 +68,25 @@ export async function startEmbeddedPostgres({
 
   if (wasInitialised) {
     // Parents must be traversable by the `postgres` user; the cluster folder itself stays private.
+    // A folder without PG_VERSION is an initdb that never finished (Ctrl-C on a first start).
+    await fs.rm(pgData, { recursive: true, force: true });
     await fs.mkdir(path.dirname(pgData), { recursive: true, mode: 0o711 });
+    if (user.uid !== undefined) {
+      const reachable = await run('test', ['-x', path.dirname(pgData)], { uid: user.uid, gid: user.gid }).then(() => true, () => false);
+      if (!reachable) {
+        throw new Error(`PostgreSQL runs as the OS user postgres, which cannot reach ${path.dirname(pgData)}: make its parent folders traversable (chmod o+x) or set DATA_DIR elsewhere`);
+      }
+    }
     await fs.mkdir(pgData, { mode: 0o700 });
     if (user.uid !== undefined) await fs.chown(pgData, user.uid, user.gid!);
-    const pwfile = path.join(os.tmpdir(), `opsdeck-pwfile-${process.pid}-${Date.now()}`);
-    await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600 });
-    if (user.uid !== undefined) await fs.chown(pwfile, user.uid, user.gid!);
+    // A private folder of our own (mkdtemp), so no planted link can redirect the write.
+    const pwdir = await fs.mkdtemp(path.join(os.tmpdir(), 'opsdeck-initdb-'));
+    const pwfile = path.join(pwdir, 'pwfile');
+    await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600, flag: 'wx' });
+    if (user.uid !== undefined) {
+      await fs.chown(pwdir, user.uid, user.gid!);
+      await fs.chown(pwfile, user.uid, user.gid!);
+    }
     try {
       await run(bin.initdb, [
         `--pgdata=${pgData}`, '--auth=scram-sha-256', '--username=postgres',
@@ -80,15 +95,20 @@ export async function startEmbeddedPostgres({
     } catch (err) {
       throw new Error(`initdb failed in ${pgData}: ${(err as { stderr?: string }).stderr ?? err}`);
     } finally {
-      await fs.rm(pwfile, { force: true });
+      await fs.rm(pwdir, { recursive: true, force: true });
     }
     log(`initialised PostgreSQL data folder ${pgData}`);
   }
 
   const status = await run(bin.pg_ctl, ['status', '-D', pgData], asUser).then(() => 'running', () => 'stopped');
+  const ownerFile = `${pgData}.owner`;
+  let isOwner = true;
   if (status === 'running') {
-    // A previous opsdeck was killed without its shutdown: reuse the server it left, it is ours.
-    log('PostgreSQL already running on this data folder; reusing it');
+    // Running already: another live process's server (shared, theirs to stop), or one left by a
+    // process that was killed (we take it over and stop it at our shutdown).
+    const owner = Number(await fs.readFile(ownerFile, 'utf8').catch(() => ''));
+    isOwner = !(owner > 0 && owner !== process.pid && isAlive(owner));
+    log(`PostgreSQL already running on this data folder; reusing it${isOwner ? ' (its starter is gone: taking it over)' : ''}`);
   } else {
     const options = [
       `-p ${port}`, "-c listen_addresses='127.0.0.1'", '-c unix_socket_directories=',
@@ -104,16 +124,19 @@ export async function startEmbeddedPostgres({
     }
   }
   const actualPort = await readPort(pgData, port);
+  if (isOwner) await fs.writeFile(ownerFile, String(process.pid), { mode: 0o600 });
 
   return {
     port: actualPort,
     wasInitialised,
     wasRunning: status === 'running',
+    isOwner,
     url: (database) =>
       `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${actualPort}/${database}`,
     stop: async () => {
       await run(bin.pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'], asUser)
         .catch((err) => log(`pg_ctl stop: ${(err as { stderr?: string }).stderr ?? err}`));
+      await fs.rm(ownerFile, { force: true });
     },
   };
 }
@@ -124,4 +147,13 @@ async function readPort(pgData: string, fallback: number): Promise<number> {
   const pid = await fs.readFile(path.join(pgData, 'postmaster.pid'), 'utf8').catch(() => '');
   const port = Number(pid.split('\n')[3]);
   return Number.isInteger(port) && port > 0 ? port : fallback;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { applyMigrations } from './migrations.js';
 import { withDatabase } from './urls.js';
+import { projectPath } from '../platform/paths.js';
 
 const DATABASE_NAME = 'opsdeck';
 
@@ -41,11 +42,12 @@ export async function openDatabase({ config, secrets, logger }: { config: Config
     databaseUrl = embedded.url(DATABASE_NAME);
   }
   try {
-    await ensureDatabase(databaseUrl, DATABASE_NAME);
-    const applied = await applyMigrations({ databaseUrl, migrationsDir: path.resolve('prisma/migrations'), log: (l) => logger.info(l) });
+    // Our own server gets its database created; a DATABASE_URL names one that already exists.
+    if (embedded) await ensureDatabase(databaseUrl, DATABASE_NAME);
+    const applied = await applyMigrations({ databaseUrl, migrationsDir: projectPath('prisma', 'migrations'), log: (l) => logger.info(l) });
     logger.info({ applied: applied.length }, 'migrations up to date');
   } catch (err) {
-    if (embedded && !embedded.wasRunning) await embedded.stop();
+    if (embedded?.isOwner) await embedded.stop();
     throw err;
   }
   return { databaseUrl, embedded };

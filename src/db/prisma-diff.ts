@@ -1,8 +1,10 @@
 // `prisma migrate diff` between two datamodels. With the js engine the CLI connects to a database
 // even for a pure datamodel diff, so callers pass an empty scratch database it may touch.
 import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+
+import { PROJECT_ROOT } from '../platform/paths.js';
 
 const run = promisify(execFile);
 
@@ -20,11 +22,11 @@ export async function prismaDiff({
   from: DiffSource;
   to: DiffSource;
 }): Promise<string> {
-  const cli = path.resolve('node_modules/prisma/build/index.js');
+  const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
   const { stdout } = await run(
     process.execPath,
     [cli, 'migrate', 'diff', ...flag('from', from), ...flag('to', to), '--script'],
-    { env: { ...process.env, DATABASE_URL: scratchDatabaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' }, maxBuffer: 64 * 1024 * 1024 },
+    { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: scratchDatabaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' }, maxBuffer: 64 * 1024 * 1024 },
   );
   return stdout;
 }

@@ -20,6 +20,7 @@ export type UnleashSupervisor = {
 
 type ChildMessage = { type: 'ready'; port: number } | { type: 'fatal'; message: string };
 
+const CHILD_ENV = /^(PATH|HOME|LANG|LC_[A-Z]+|TMPDIR|NODE_OPTIONS|OPSDECK_[A-Z_]+)$/;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
 const BACKOFF_START_MS = 1_000;
@@ -108,7 +109,9 @@ export function createUnleashSupervisor({
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: {
-        ...process.env,
+        // Only what a Node process needs: our secrets (SESSION_SECRET, DATABASE_URL) stay out, and so
+        // do Unleash's own environment settings (AUTH_TYPE, ...) that would change its behaviour.
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => CHILD_ENV.test(key))),
         // Unleash's own start script runs it in UTC. NODE_ENV=test (jest) would make it treat itself
         // as non-OSS, and anything but production answers errors with stack traces.
         TZ: 'UTC',

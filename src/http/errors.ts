@@ -1,5 +1,6 @@
 // One error type for expected failures, and one place that turns any error into RFC 9457
 // problem+json. Unknown errors become a generic 500: no stack trace or internal message leaks.
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../platform/logger.js';
 
@@ -46,20 +47,30 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `No route for ${req.method} ${req.path}.` });
 };
 
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 // body-parser marks its client errors (malformed JSON, too large) with `expose` and a status.
 type HttpishError = Error & { status?: number; statusCode?: number; expose?: boolean; type?: string };
 
 export function createErrorHandler({ logger }: { logger: Logger }): ErrorRequestHandler {
-  return (err: HttpishError, _req, res, _next) => {
-    if (res.headersSent) return;
+  return (err: HttpishError, _req, res, next) => {
+    // Too late for a problem document: let Express end the broken response.
+    if (res.headersSent) return next(err);
     if (err instanceof AppError) {
       sendProblem(res, { status: err.status, code: err.code, title: err.title, detail: err.message });
       return;
     }
     const status = err.status ?? err.statusCode;
-    if (err.expose && status && status >= 400 && status < 500) {
-      const code = err.type === 'entity.parse.failed' ? 'malformed_body' : 'bad_request';
-      sendProblem(res, { status, code, title: 'Bad request', detail: err.message });
+    if (status && status >= 400 && status < 500) {
+      const code = err.type === 'entity.parse.failed' ? 'malformed_body' : CLIENT_ERROR_CODES[status] ?? 'bad_request';
+      const detail = err.expose ? err.message : (STATUS_CODES[status] ?? 'Bad request');
+      sendProblem(res, { status, code, title: STATUS_CODES[status] ?? 'Bad request', detail });
       return;
     }
     logger.error({ err, correlationId: res.locals.correlationId }, 'unhandled error');

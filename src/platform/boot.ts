@@ -1,20 +1,17 @@
 // Starts the whole platform in order and stops it in reverse: PostgreSQL (embedded unless
 // DATABASE_URL), migrations, first-run demo data, Unleash (a supervised child unless UNLEASH_URL),
-// the flag client, then HTTP. Each step registers its own undo, so a failure halfway through
-// still tears down what was started.
+// the flag client, then HTTP. Each step registers its own undo, so a failure or a Ctrl-C halfway
+// through still tears down what was started.
 import http from 'node:http';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { loadSecrets } from '../config/secrets.js';
 import { openDatabase } from '../db/open-database.js';
 import { createDatabase } from '../db/database.js';
-import { createOperatorAuth } from '../auth/operator-auth.js';
-import { createSessionSettings } from '../auth/session.js';
-import { createAdmin } from '../admin/create-admin.js';
-import { coreResources } from '../resources/core-resources.js';
 import { createUnleashSupervisor } from '../flags/unleash-supervisor.js';
 import { createFlagClient } from '../flags/unleash-client.js';
 import { seedFirstRun } from '../seed/first-run.js';
+import { ensureSeedRoles } from '../auth/roles.js';
 import { createApp } from '../app.js';
 import type { Logger } from './logger.js';
 import type { Plugin } from './plugin.js';
@@ -28,7 +25,15 @@ export type Platform = {
   stop: () => Promise<void>;
 };
 
-export async function startPlatform({ config, plugins, logger }: { config: Config; plugins: Plugin[]; logger: Logger }): Promise<Platform> {
+export class BootAborted extends Error {}
+
+export async function startPlatform({ config, plugins, logger, signal }: {
+  config: Config;
+  plugins: Plugin[];
+  logger: Logger;
+  /** Aborting (SIGINT during start) stops at the next step and undoes what was started. */
+  signal?: AbortSignal;
+}): Promise<Platform> {
   const undo: { name: string; run: () => Promise<void> }[] = [];
   const stop = async () => {
     for (const step of undo.reverse().splice(0)) {
@@ -36,13 +41,18 @@ export async function startPlatform({ config, plugins, logger }: { config: Confi
       logger.info(`stopped ${step.name}`);
     }
   };
+  const checkpoint = () => {
+    if (signal?.aborted) throw new BootAborted('start aborted');
+  };
   try {
     const secrets = await loadSecrets(config);
 
     // ---- PostgreSQL and migrations
     const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
-    if (embedded) undo.push({ name: 'embedded PostgreSQL', run: embedded.stop });
-    const db = createDatabase({ url: databaseUrl });
+    // A server another live process started (a running opsdeck, a seed) is theirs to stop.
+    if (embedded?.isOwner) undo.push({ name: 'embedded PostgreSQL', run: embedded.stop });
+    checkpoint();
+    const db = createDatabase({ url: databaseUrl, onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
     undo.push({ name: 'database pools', run: db.close });
 
     // ---- Unleash (its first boot runs its own migrations: start it while we seed)
@@ -59,7 +69,11 @@ export async function startPlatform({ config, plugins, logger }: { config: Confi
           logger: logger.child({ component: 'unleash' }),
         });
     const unleashStarted = supervisor?.start();
+    // Awaited below; if seeding fails first, the shutdown path must not meet an unhandled rejection.
+    unleashStarted?.catch(() => {});
     if (supervisor) undo.push({ name: 'Unleash server', run: supervisor.stop });
+
+    await ensureSeedRoles({ prisma: db.prisma });
 
     // ---- First-run demo data
     const credentialsFile = path.join(config.dataDir, 'credentials.json');
@@ -75,7 +89,10 @@ export async function startPlatform({ config, plugins, logger }: { config: Confi
       });
       if (seeded) logger.info({ credentialsFile }, 'first run: demo data and operators created');
     }
-    await unleashStarted;
+    checkpoint();
+    // Flags degrade to their backup or defaults, so an Unleash that cannot start is not fatal.
+    await unleashStarted?.catch((err) => logger.error({ err }, 'Unleash did not start; flags are degraded'));
+    checkpoint();
 
     // ---- Flags
     const flags = createFlagClient({
@@ -87,19 +104,18 @@ export async function startPlatform({ config, plugins, logger }: { config: Confi
     });
     undo.push({ name: 'flag client', run: flags.destroy });
     await flags.ready(5_000);
+    checkpoint();
 
     // ---- HTTP
-    const auth = createOperatorAuth({ prisma: db.prisma });
-    const session = createSessionSettings({ config, pool: db.pool, secret: secrets.sessionSecret });
-    undo.push({ name: 'session store', run: async () => session.store.close?.() });
-    const admin = createAdmin({ prisma: db.prisma, resources: [...coreResources, ...plugins.flatMap((p) => p.resources)] });
-    const app = createApp({ config, logger, db, auth, session, admin, unleashState: flags.state });
+    const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state });
+    undo.push({ name: 'session store', run: close });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
     });
     undo.push({ name: 'HTTP server', run: () => closeServer(server) });
+    checkpoint();
 
     return {
       url: config.publicUrl,

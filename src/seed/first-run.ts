@@ -20,10 +20,17 @@ export async function seedFirstRun({
 }): Promise<boolean> {
   if ((await ctx.prisma.operator.count()) > 0) return false;
   const operators = await seedDemoOperators({ prisma: ctx.prisma });
-  for (const plugin of plugins) {
-    await plugin.seedDemo?.({ ...ctx, seed: DEMO_SEED });
-    ctx.log.info({ plugin: plugin.id }, 'demo data seeded');
+  try {
+    for (const plugin of plugins) {
+      await plugin.seedDemo?.({ ...ctx, seed: DEMO_SEED });
+      ctx.log.info({ plugin: plugin.id }, 'demo data seeded');
+    }
+    await writePrivateJson(path.resolve(credentialsFile), { ...extra, operators });
+  } catch (err) {
+    // Without this, the next start would find operators, skip the seed, and nobody would know
+    // their passwords. Each pack's seed is one transaction, so a failed one left nothing behind.
+    await ctx.prisma.operator.deleteMany({ where: { email: { in: operators.map((o) => o.email) } } });
+    throw err;
   }
-  await writePrivateJson(path.resolve(credentialsFile), { ...extra, operators });
   return true;
 }

@@ -1,10 +1,10 @@
 // `npm run seed -- --orders N [--seed S]`: bulk demo data at scale, on the same database `npm start`
 // uses (a running opsdeck's embedded server is shared, not restarted).
 import { parseArgs } from 'node:util';
+import { loadConfigOrExit } from '../config/config.js';
 import { loadSecrets } from '../config/secrets.js';
 import { createDatabase } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
-import { loadConfigOrExit } from '../main.js';
 import { createLogger } from '../platform/logger.js';
 import type { Plugin } from '../platform/plugin.js';
 
@@ -36,6 +36,6 @@ export async function runScaleSeed({ plugins, argv }: { plugins: Plugin[]; argv:
     }
   } finally {
     await db.close();
-    if (embedded && !embedded.wasRunning) await embedded.stop();
+    if (embedded?.isOwner) await embedded.stop();
   }
 }

@@ -1,24 +1,25 @@
-// The HTTP app over a test database, wired as in production but without Unleash (its state is
-// given) and without listening: supertest drives it.
+// The HTTP app over a test database, built by the same composition root as `npm start`, without
+// Unleash (its state is given) and without listening: supertest drives it.
 import { randomBytes } from 'node:crypto';
-import type express from 'express';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/app.js';
-import { createOperatorAuth, hashPassword } from '../../src/auth/operator-auth.js';
-import { createSessionSettings } from '../../src/auth/session.js';
-import { createAdmin } from '../../src/admin/create-admin.js';
-import { coreResources } from '../../src/resources/core-resources.js';
+import { hashPassword } from '../../src/auth/operator-auth.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { plugins } from '../../plugins/index.js';
 
-export function createTestApp(db: Database, { unleash = 'ok' as 'ok' | 'degraded' } = {}): express.Express {
+export function createTestApp(db: Database, { unleash = 'ok' as 'ok' | 'degraded' } = {}) {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' });
-  const logger = createLogger({ level: 'silent' });
-  const auth = createOperatorAuth({ prisma: db.prisma });
-  const session = createSessionSettings({ config, pool: db.pool, secret: randomBytes(32).toString('hex') });
-  const admin = createAdmin({ prisma: db.prisma, resources: [...coreResources, ...plugins.flatMap((p) => p.resources)] });
-  return createApp({ config, logger, db, auth, session, admin, unleashState: () => unleash });
+  // The session store's prune timer is unref'd and the pool is the test's own: nothing to close.
+  const { app } = createApp({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    db,
+    plugins,
+    sessionSecret: randomBytes(32).toString('hex'),
+    unleashState: () => unleash,
+  });
+  return app;
 }
 
 export async function createOperator(

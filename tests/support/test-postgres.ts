@@ -1,6 +1,7 @@
 // The PostgreSQL server for a test run: the one DATABASE_URL points at when set (the role needs
-// CREATEDB), otherwise an embedded server kept under .data/test-pg between runs.
-import { randomBytes } from 'node:crypto';
+// CREATEDB), otherwise an embedded server kept under the system temp folder between runs.
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,8 +17,11 @@ export async function startTestPostgres(): Promise<{ adminUrl: string; stop: () 
   if (process.env.DATABASE_URL) {
     return { adminUrl: withDatabase(process.env.DATABASE_URL, 'postgres'), stop: async () => {} };
   }
-  const dataDir = path.resolve('.data/test-pg');
-  const passwordFile = `${dataDir}.password`;
+  // Under the system temp folder, keyed by checkout: the postgres OS user must be able to reach it,
+  // which a clone under a private home folder would not allow.
+  const checkout = createHash('sha256').update(process.cwd()).digest('hex').slice(0, 10);
+  const dataDir = path.join(os.tmpdir(), `opsdeck-test-pg-${checkout}`, 'pg');
+  const passwordFile = path.join(path.dirname(dataDir), 'password');
   let password = await fs.readFile(passwordFile, 'utf8').catch(() => '');
   if (!password) {
     await fs.rm(dataDir, { recursive: true, force: true });

@@ -1,1 +1,0 @@
-AdminJS.UserComponents = {}

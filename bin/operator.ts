@@ -1,0 +1,4 @@
+// `npm run operator -- create ...`: operator accounts from the command line.
+import { runOperatorCli } from '../src/auth/operator-cli.js';
+
+await runOperatorCli(process.argv.slice(2));
