@@ -87,19 +87,19 @@ describe('AdminJS backoffice', () => {
     expect(res.headers['set-cookie'] ?? []).toHaveLength(0);
   });
 
-  it('gives a new session id at backoffice login, so a planted pre-login id is worthless', async () => {
-    const op = await createOperator(db);
-    const attacker = request.agent(app);
-    // An anonymous visit gets a session (AdminJS remembers where to return after login).
-    const visit = await attacker.get('/admin/resources/Order');
-    const planted = String(visit.headers['set-cookie'][0]).split(';')[0];
-    const login = await request(app).post('/admin/login').set('Cookie', planted).type('form').send({ email: op.email, password: op.password });
+  it('gives a new session id at backoffice login, so a planted session id is worthless', async () => {
+    const attacker = await createOperator(db);
+    const victim = await createOperator(db);
+    // The attacker's own session id, planted in the victim's browser before the victim logs in.
+    const own = await request(app).post('/admin/login').type('form').send({ email: attacker.email, password: attacker.password });
+    const planted = String(own.headers['set-cookie'][0]).split(';')[0];
+    const login = await request(app).post('/admin/login').set('Cookie', planted).type('form').send({ email: victim.email, password: victim.password });
     expect(login.status).toBe(302);
-    expect(login.headers.location).toBe('/admin/resources/Order');
     const issued = String(login.headers['set-cookie'][0]).split(';')[0];
     expect(issued).not.toBe(planted);
-    // The planted id did not become a logged-in session.
-    const hijack = await request(app).get('/admin/api/resources/Order/actions/list').set('Cookie', planted);
-    expect(hijack.status).toBe(302);
+    // The planted id is not the victim's session: the attacker cannot ride it.
+    const hijack = await request(app).get('/api/session').set('Cookie', planted);
+    expect(hijack.body.operator?.id).not.toBe(victim.id);
+    expect((await request(app).get('/api/session').set('Cookie', issued)).body.operator.id).toBe(victim.id);
   });
 });

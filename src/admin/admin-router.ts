@@ -22,14 +22,9 @@ export function createAdminRouter({ admin, auth, session, logger }: { admin: Adm
           return null;
         }
         if (!operator) return null;
-        // New session id at login (AdminJS itself keeps the pre-login id: session fixation), keeping
-        // where the operator was headed.
+        // New session id at login (AdminJS itself keeps the pre-login id: session fixation).
         const req = context?.req;
-        if (req?.session) {
-          const { redirectTo } = req.session as { redirectTo?: string };
-          await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
-          if (redirectTo) (req.session as { redirectTo?: string }).redirectTo = redirectTo;
-        }
+        if (req?.session) await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
         return operator;
       },
     },
