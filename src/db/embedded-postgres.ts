@@ -63,7 +63,8 @@ export async function startEmbeddedPostgres({
   const bin = await loadBinaries();
   const user = await osUser();
   const pgData = path.resolve(dataDir);
-  const asUser = { ...user, env: { ...process.env, LC_ALL: 'C' } };
+  // Own session (detached): a terminal Ctrl-C must not cut initdb or pg_ctl short; we stop in order.
+  const asUser = { ...user, detached: true, env: { ...process.env, LC_ALL: 'C' } };
   const wasInitialised = !(await exists(path.join(pgData, 'PG_VERSION')));
 
   if (wasInitialised) {
