@@ -1,0 +1,19 @@
+// The permission catalog: code, not data. Roles (data) grant these keys; anything not granted is
+// refused. Plugins add their own keys through definePlugin({ permissions }).
+export const CORE_PERMISSIONS = {
+  'operator.read': 'See operator accounts',
+  'operator.manage': 'Create, disable and edit operator accounts',
+  'role.read': 'See roles and the permission matrix',
+  'role.manage': 'Create and edit roles and role assignments',
+  'audit.read': 'Read the audit log',
+  'audit.export': 'Export the audit log',
+  'audit.verify': 'Run the audit chain verifier',
+  'approval.decide': 'Approve or deny another operator\'s request',
+  'pii.read': 'See personal data unmasked (emails, phones, addresses, payment details)',
+  'user.impersonate': 'Start an impersonation of a customer user',
+  'flag.read': 'See feature flags as evaluated',
+} as const;
+
+export type Permission = string;
+
+export type PermissionCatalog = Record<Permission, string>;
