@@ -9,13 +9,22 @@ import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './platform/logger.js';
 import type { Plugin } from './platform/plugin.js';
+import type { AuditService } from './audit/types.js';
 import { createOperatorAuth } from './auth/operator-auth.js';
 import { createSessionMiddleware, createSessionSettings } from './auth/session.js';
 import { createSessionRoutes } from './auth/session-routes.js';
 import { refreshOperator } from './auth/require-operator.js';
+import { createSessionAudit } from './auth/session-audit.js';
 import { createAdmin } from './admin/create-admin.js';
 import { createAdminRouter } from './admin/admin-router.js';
+import { createAdminAccessGuard } from './admin/admin-access-guard.js';
+import { buildRbacModel } from './rbac/rbac-model.js';
+import { createPermissionGuard } from './rbac/require-permission.js';
+import { createRbacRoutes } from './rbac/rbac-routes.js';
+import { createAuditRoutes } from './audit/audit-routes.js';
+import { createAuditAdminResource } from './audit/audit-admin-resource.js';
 import { correlationId } from './http/correlation.js';
+import { requestContext } from './http/request-context.js';
 import { createErrorHandler, notFoundHandler } from './http/errors.js';
 import { createHealthRoutes, type UnleashState } from './http/health.js';
 
@@ -26,21 +35,29 @@ export type AppDeps = {
   plugins: Plugin[];
   sessionSecret: string;
   unleashState: UnleashState;
+  audit: AuditService;
+  /** Verifies the audit chain's signed checkpoints (a key that is not in the database). */
+  auditSigningKey: string;
 };
 
-export function createApp({ config, logger, db, plugins, sessionSecret, unleashState }: AppDeps): {
+export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey }: AppDeps): {
   app: express.Express;
   close: () => Promise<void>;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
-  const admin = createAdmin({ prisma: db.prisma, plugins });
+  // Throws on a role, resource or route naming an unknown permission: the start fails.
+  const rbac = buildRbacModel({ plugins });
+  const guard = createPermissionGuard({ auth, audit });
+  const sessionAudit = createSessionAudit({ audit });
+  const admin = createAdmin({ prisma: db.prisma, audit, rbac, extraResources: [createAuditAdminResource({ pool: db.pool })] });
 
   const app = express();
   app.disable('x-powered-by');
   if (config.cookieSecure) app.set('trust proxy', 'loopback');
 
   app.use(correlationId);
+  app.use(requestContext);
   app.use(
     pinoHttp({
       logger,
@@ -62,14 +79,17 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     helmet({ contentSecurityPolicy: false }),
     createSessionMiddleware(session),
     refreshOperator({ auth }),
-    createAdminRouter({ admin, auth, session, logger }),
+    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }], audit }),
+    createAdminRouter({ admin, auth, session, logger, sessionAudit }),
   );
 
   const api = express.Router();
   api.use(helmet());
   api.use(express.json({ limit: '1mb' }));
   api.use(createSessionMiddleware(session));
-  api.use(createSessionRoutes({ auth, cookieName: session.cookieName }));
+  api.use(createSessionRoutes({ auth, cookieName: session.cookieName, sessionAudit }));
+  api.use(createRbacRoutes({ prisma: db.prisma, guard, catalog: rbac.catalog }));
+  api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

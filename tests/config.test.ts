@@ -22,7 +22,10 @@ describe('config', () => {
     [{ UNLEASH_URL: 'http://unleash.internal:4242' }, /UNLEASH_ADMIN_TOKEN is required when UNLEASH_URL is set/],
     [{ UNLEASH_ADMIN_TOKEN: 'admin-token-123' }, /UNLEASH_ADMIN_TOKEN must look like \*:\*\./],
     [{ UNLEASH_CLIENT_TOKEN: 'default.development:x' }, /UNLEASH_CLIENT_TOKEN must look like/],
-    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://u.example.com', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), COOKIE_SECURE: 'false' }, /COOKIE_SECURE cannot be false/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://u.example.com', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40), COOKIE_SECURE: 'false' }, /COOKIE_SECURE cannot be false/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20) }, /AUDIT_SIGNING_KEY is required when NODE_ENV=production/],
+    [{ AUDIT_SIGNING_KEY: 'short' }, /AUDIT_SIGNING_KEY must be at least 32 characters/],
+    [{ AUDIT_RETENTION_YEARS: '0' }, /AUDIT_RETENTION_YEARS/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -35,6 +38,7 @@ describe('config', () => {
       UNLEASH_URL: 'https://unleash.example.com/',
       UNLEASH_ADMIN_TOKEN: '*:*.secret-admin',
       UNLEASH_CLIENT_TOKEN: 'default:production.secret',
+      AUDIT_SIGNING_KEY: 'k'.repeat(40),
       DATABASE_URL: 'postgresql://u:p@db:5432/opsdeck',
     });
     expect(config).toMatchObject({ isProduction: true, cookieSecure: true, UNLEASH_URL: 'https://unleash.example.com' });

@@ -14,7 +14,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await seedScale({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 11, orders: ORDERS });
   const app = createTestApp(db);
-  const op = await createOperator(db);
+  // Deny by default: the operator needs a role that reads orders and ledger entries.
+  const op = await createOperator(db, { roles: ['finance_admin'] });
   agent = request.agent(app);
   await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
 });

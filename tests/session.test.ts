@@ -77,7 +77,7 @@ describe('POST/GET/DELETE /api/session', () => {
   });
 
   it('ends a disabled operator\'s backoffice session on their next request', async () => {
-    const op = await createOperator(db);
+    const op = await createOperator(db, { roles: ['support_agent'] });
     const agent = request.agent(app);
     await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
     expect((await agent.get('/admin/api/resources/Order/actions/list')).status).toBe(200);

@@ -11,6 +11,8 @@ import { createDatabase } from '../../src/db/database.js';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/operator-auth.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
+import type { AuditService } from '../../src/audit/types.js';
 import { plugins } from '../../plugins/index.js';
 
 const RUNS = 15;
@@ -22,8 +24,17 @@ const db = createDatabase({ url: databaseUrl });
 
 const email = `bench-${randomBytes(4).toString('hex')}@opsdeck.local`;
 const password = randomBytes(12).toString('hex');
-const operator = await db.prisma.operator.create({ data: { email, name: 'bench', passwordHash: await hashPassword(password) } });
-const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: () => 'ok' });
+await ensureSeedRoles({ prisma: db.prisma, plugins });
+const role = await db.prisma.role.findUniqueOrThrow({ where: { key: 'support_agent' } });
+const operator = await db.prisma.operator.create({
+  data: { email, name: 'bench', passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] } },
+});
+// The bench's operator may list orders, so nothing here is ever denied and audited.
+const noDenialExpected = async (): Promise<never> => {
+  throw new Error('bench: unexpected audit write');
+};
+const audit: AuditService = { append: noDenialExpected, appendStandalone: noDenialExpected };
+const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: secrets.auditSigningKey });
 const server = http.createServer(app);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

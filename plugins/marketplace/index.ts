@@ -1,12 +1,15 @@
 // The reference deployment's domain: seed 000's multi-seller marketplace. Its Prisma models live
 // in prisma/schema/marketplace.prisma (Prisma reads one schema folder).
 import { definePlugin } from '../../src/platform/plugin.js';
+import { MARKETPLACE_PERMISSIONS, MARKETPLACE_SEED_GRANTS } from './permissions.js';
 import { marketplaceResources } from './resources.js';
 import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
+  permissions: MARKETPLACE_PERMISSIONS,
+  seedGrants: MARKETPLACE_SEED_GRANTS,
   resources: marketplaceResources,
   seedDemo,
   seedScale,

@@ -3,10 +3,25 @@ import AdminJSExpress from '@adminjs/express';
 import type AdminJS from 'adminjs';
 import type { Request } from 'express';
 import type { OperatorAuth } from '../auth/operator-auth.js';
+import express from 'express';
 import type { SessionSettings } from '../auth/session.js';
+import type { SessionAudit } from '../auth/session-audit.js';
 import type { Logger } from '../platform/logger.js';
 
-export function createAdminRouter({ admin, auth, session, logger }: { admin: AdminJS; auth: OperatorAuth; session: SessionSettings; logger: Logger }) {
+export function createAdminRouter({ admin, auth, session, logger, sessionAudit }: {
+  admin: AdminJS;
+  auth: OperatorAuth;
+  session: SessionSettings;
+  logger: Logger;
+  sessionAudit: SessionAudit;
+}) {
+  // AdminJS's own logout handler destroys the session; the audit row is written just before it.
+  const router = express.Router();
+  router.get(admin.options.logoutPath.replace(admin.options.rootPath, ''), async (req, _res, next) => {
+    const operator = req.session?.adminUser;
+    if (operator) await sessionAudit.logout(operator);
+    next();
+  });
   return AdminJSExpress.buildAuthenticatedRouter(
     admin,
     {
@@ -16,6 +31,7 @@ export function createAdminRouter({ admin, auth, session, logger }: { admin: Adm
         let operator;
         try {
           operator = await auth.authenticate({ email: String(email ?? ''), password: String(password ?? '') });
+          await sessionAudit.login({ email: String(email ?? ''), operator });
         } catch (err) {
           // AdminJS would print the error's message on the public login page.
           logger.error({ err }, 'backoffice login failed');
@@ -28,7 +44,7 @@ export function createAdminRouter({ admin, auth, session, logger }: { admin: Adm
         return operator;
       },
     },
-    null,
+    router,
     session.options,
   );
 }

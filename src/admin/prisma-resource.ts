@@ -1,8 +1,9 @@
 // The @adminjs/prisma resource, plus what stock AdminJS lacks for tables of millions of rows:
 // an estimated total instead of COUNT(*), and keyset paging instead of a deep OFFSET. The stock
 // list handler is unchanged; it asks for (offset, limit) and we answer from a cursor.
-import { Resource, convertFilter } from '@adminjs/prisma';
-import type { BaseRecord, Filter } from 'adminjs';
+import { Resource, convertFilter, convertParam } from '@adminjs/prisma';
+import type { ActionContext, BaseRecord, Filter } from 'adminjs';
+import type { AuditedWriter } from '../hooks/audited-writes.js';
 import { CursorCache } from './cursor-cache.js';
 
 export type LargeTableOptions = {
@@ -12,7 +13,12 @@ export type LargeTableOptions = {
   sortable: string[];
 };
 
-type ResourceArgs = ConstructorParameters<typeof Resource>[0] & { large?: LargeTableOptions; secretFields?: string[] };
+type ResourceArgs = ConstructorParameters<typeof Resource>[0] & {
+  large?: LargeTableOptions;
+  secretFields?: string[];
+  /** Runs every write in a transaction with its audit row (src/hooks/audited-writes.ts). */
+  write: AuditedWriter;
+};
 type Sort = { sortBy?: string; direction?: 'asc' | 'desc' };
 type Row = Record<string, unknown>;
 
@@ -21,14 +27,47 @@ const EXACT_COUNT_CAP = 10_000;
 
 export class PrismaResource extends Resource {
   readonly large?: LargeTableOptions;
+  private readonly write: AuditedWriter;
+  private readonly secretFields: string[];
   private readonly cursors = new CursorCache(5_000);
 
   constructor(args: ResourceArgs) {
     super(args);
     this.large = args.large;
+    this.write = args.write;
+    this.secretFields = args.secretFields ?? [];
     // Secret columns are dropped from the resource itself: hiding them in the UI (isVisible) would
     // still send them in every list and show response.
     for (const field of args.secretFields ?? []) delete (this.propertiesObject as Record<string, unknown>)[field];
+  }
+
+  // ---- Writes: never straight to the table, always through the audited writer.
+  private key(id: string | number): Row {
+    const idProperty = this.idProperty;
+    return { [idProperty.path()]: convertParam(idProperty, this.model.fields, id) };
+  }
+
+  async create(params: Row, context?: ActionContext): Promise<Row> {
+    const row = await this.write({
+      kind: 'new', model: this.id(), idField: this.idProperty.path(), data: this.prepareParams(params),
+      currentAdmin: context?.currentAdmin as never, secretFields: this.secretFields,
+    });
+    return this.prepareReturnValues(row);
+  }
+
+  async update(id: string, params: Row = {}, context?: ActionContext): Promise<Row> {
+    const row = await this.write({
+      kind: 'edit', model: this.id(), idField: this.idProperty.path(), where: this.key(id), data: this.prepareParams(params),
+      currentAdmin: context?.currentAdmin as never, secretFields: this.secretFields,
+    });
+    return this.prepareReturnValues(row);
+  }
+
+  async delete(id: string, context?: ActionContext): Promise<void> {
+    await this.write({
+      kind: 'delete', model: this.id(), idField: this.idProperty.path(), where: this.key(id),
+      currentAdmin: context?.currentAdmin as never, secretFields: this.secretFields,
+    });
   }
 
   private where(filter?: Filter): Row {

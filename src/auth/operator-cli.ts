@@ -9,7 +9,8 @@ import { createDatabase } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../platform/logger.js';
 import { hashPassword } from './operator-auth.js';
-import { ensureSeedRoles } from './roles.js';
+import type { Plugin } from '../platform/plugin.js';
+import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 
 const args = z.object({
   email: z.string().trim().toLowerCase().email(),
@@ -17,7 +18,7 @@ const args = z.object({
   role: z.string().min(1),
 });
 
-export async function runOperatorCli(argv: string[]): Promise<void> {
+export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plugin[] }): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -33,7 +34,7 @@ export async function runOperatorCli(argv: string[]): Promise<void> {
   const { databaseUrl, embedded } = await openDatabase({ config, secrets: await loadSecrets(config), logger });
   const db = createDatabase({ url: databaseUrl, max: 2 });
   try {
-    await ensureSeedRoles({ prisma: db.prisma });
+    await ensureSeedRoles({ prisma: db.prisma, plugins });
     const role = await db.prisma.role.findUnique({ where: { key: parsed.data.role } });
     if (!role) {
       const keys = (await db.prisma.role.findMany({ select: { key: true } })).map((r) => r.key).join(', ');

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AppError, validationFailed } from '../http/errors.js';
 import type { OperatorAuth } from './operator-auth.js';
+import type { SessionAudit } from './session-audit.js';
 import { requireOperator } from './require-operator.js';
 
 const loginBody = z.object({
@@ -14,7 +15,7 @@ const loginBody = z.object({
 const invalidCredentials = () =>
   new AppError({ status: 401, code: 'invalid_credentials', title: 'Login failed', detail: 'Wrong email or password.' });
 
-export function createSessionRoutes({ auth, cookieName }: { auth: OperatorAuth; cookieName: string }): Router {
+export function createSessionRoutes({ auth, cookieName, sessionAudit }: { auth: OperatorAuth; cookieName: string; sessionAudit: SessionAudit }): Router {
   const router = Router();
 
   router.post('/session', async (req, res) => {
@@ -24,6 +25,7 @@ export function createSessionRoutes({ auth, cookieName }: { auth: OperatorAuth; 
       throw validationFailed(`${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const operator = await auth.authenticate(body.data);
+    await sessionAudit.login({ email: body.data.email, operator });
     if (!operator) throw invalidCredentials();
     // A fresh session id at login: an id planted before login is worthless afterwards.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
@@ -35,7 +37,9 @@ export function createSessionRoutes({ auth, cookieName }: { auth: OperatorAuth; 
     res.json({ operator: res.locals.operator, impersonation: null });
   });
 
-  router.delete('/session', (req, res, next) => {
+  router.delete('/session', async (req, res, next) => {
+    const operator = req.session?.adminUser;
+    if (operator) await sessionAudit.logout(operator);
     req.session.destroy((err) => {
       if (err) return next(err);
       res.clearCookie(cookieName, { path: '/' });

@@ -13,6 +13,14 @@ declare module 'express-session' {
   }
 }
 
+// So AdminJS's currentAdmin (the same principal) types its roles and permissions for isAccessible.
+declare module 'adminjs' {
+  interface CurrentAdmin {
+    roles?: string[];
+    permissions?: string[];
+  }
+}
+
 export type SessionSettings = {
   cookieName: string;
   secret: string;

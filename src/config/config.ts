@@ -35,6 +35,8 @@ const envSchema = z
     UNLEASH_ADMIN_TOKEN: z.string().min(8).optional(),
     UNLEASH_CLIENT_TOKEN: z.string().min(8).optional(),
     DEMO_SEED: bool.default('true'),
+    AUDIT_SIGNING_KEY: secret.optional(),
+    AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(7),
   })
   .superRefine((env, ctx) => {
     const need = (key: keyof typeof env, why: string) => {
@@ -44,6 +46,7 @@ const envSchema = z
       need('SESSION_SECRET', 'is required when NODE_ENV=production');
       need('UNLEASH_ADMIN_TOKEN', 'is required when NODE_ENV=production');
       need('UNLEASH_CLIENT_TOKEN', 'is required when NODE_ENV=production');
+      need('AUDIT_SIGNING_KEY', 'is required when NODE_ENV=production');
     }
     if (env.NODE_ENV === 'production' && env.COOKIE_SECURE === false) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COOKIE_SECURE'], message: 'cannot be false when NODE_ENV=production' });

@@ -12,6 +12,8 @@ export type Secrets = {
   unleashAdminPassword: string;
   unleashAdminToken: string;
   unleashClientToken: string;
+  /** HMAC key of the audit chain's checkpoints; never stored in the database. */
+  auditSigningKey: string;
 };
 
 const token = (bytes = 24) => randomBytes(bytes).toString('hex');
@@ -24,6 +26,7 @@ function generate(): Secrets {
     // Unleash token shapes: `<project>:<environment>.<secret>`; admin tokens use `*:*`.
     unleashAdminToken: `*:*.${token()}`,
     unleashClientToken: `default:development.${token()}`,
+    auditSigningKey: token(32),
   };
 }
 
@@ -50,5 +53,6 @@ export async function loadSecrets(config: Config): Promise<Secrets> {
     sessionSecret: config.SESSION_SECRET ?? stored.sessionSecret,
     unleashAdminToken: config.UNLEASH_ADMIN_TOKEN ?? stored.unleashAdminToken,
     unleashClientToken: config.UNLEASH_CLIENT_TOKEN ?? stored.unleashClientToken,
+    auditSigningKey: config.AUDIT_SIGNING_KEY ?? stored.auditSigningKey,
   };
 }

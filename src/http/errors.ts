@@ -8,19 +8,22 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: string;
   readonly title: string;
+  /** RFC 9457 extension members added to the problem document (e.g. an AdminJS `notice`). */
+  readonly extensions?: Record<string, unknown>;
 
-  constructor({ status, code, title, detail }: { status: number; code: string; title: string; detail?: string }) {
+  constructor({ status, code, title, detail, extensions }: { status: number; code: string; title: string; detail?: string; extensions?: Record<string, unknown> }) {
     super(detail ?? title);
     this.status = status;
     this.code = code;
     this.title = title;
+    this.extensions = extensions;
   }
 }
 
 export const unauthenticated = (detail = 'Log in first.') =>
   new AppError({ status: 401, code: 'unauthenticated', title: 'Authentication required', detail });
-export const forbidden = (detail = 'You are not permitted to do this.') =>
-  new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail });
+export const forbidden = (detail = 'You are not permitted to do this.', extensions?: Record<string, unknown>) =>
+  new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail, extensions });
 export const notFound = (detail = 'No such resource.') =>
   new AppError({ status: 404, code: 'not_found', title: 'Not found', detail });
 export const validationFailed = (detail: string) =>
@@ -28,12 +31,13 @@ export const validationFailed = (detail: string) =>
 
 export function sendProblem(
   res: Parameters<RequestHandler>[1],
-  { status, code, title, detail }: { status: number; code: string; title: string; detail: string },
+  { status, code, title, detail, extensions }: { status: number; code: string; title: string; detail: string; extensions?: Record<string, unknown> },
 ): void {
   res
     .status(status)
     .type('application/problem+json')
     .json({
+      ...extensions,
       type: `https://opsdeck.dev/problems/${code}`,
       title,
       status,
@@ -63,7 +67,7 @@ export function createErrorHandler({ logger }: { logger: Logger }): ErrorRequest
     // Too late for a problem document: let Express end the broken response.
     if (res.headersSent) return next(err);
     if (err instanceof AppError) {
-      sendProblem(res, { status: err.status, code: err.code, title: err.title, detail: err.message });
+      sendProblem(res, { status: err.status, code: err.code, title: err.title, detail: err.message, extensions: err.extensions });
       return;
     }
     const status = err.status ?? err.statusCode;

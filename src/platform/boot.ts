@@ -11,7 +11,9 @@ import { createDatabase } from '../db/database.js';
 import { createUnleashSupervisor } from '../flags/unleash-supervisor.js';
 import { createFlagClient } from '../flags/unleash-client.js';
 import { seedFirstRun } from '../seed/first-run.js';
-import { ensureSeedRoles } from '../auth/roles.js';
+import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
+import { createAuditService } from '../audit/audit-service.js';
+import { startAuditBackground } from '../audit/audit-background.js';
 import { createApp } from '../app.js';
 import type { Logger } from './logger.js';
 import type { Plugin } from './plugin.js';
@@ -73,7 +75,17 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     unleashStarted?.catch(() => {});
     if (supervisor) undo.push({ name: 'Unleash server', run: supervisor.stop });
 
-    await ensureSeedRoles({ prisma: db.prisma });
+    // ---- Audit log: the sealer chains committed rows; stopped before the pools close.
+    const audit = createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey, logger: logger.child({ component: 'audit' }) });
+    const auditBackground = startAuditBackground({
+      pool: db.pool,
+      signingKey: secrets.auditSigningKey,
+      retentionYears: config.AUDIT_RETENTION_YEARS,
+      logger: logger.child({ component: 'audit' }),
+    });
+    undo.push({ name: 'audit sealer', run: auditBackground.stop });
+
+    await ensureSeedRoles({ prisma: db.prisma, plugins });
 
     // ---- First-run demo data
     const credentialsFile = path.join(config.dataDir, 'credentials.json');
@@ -107,7 +119,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     checkpoint();
 
     // ---- HTTP
-    const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state });
+    const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey });
     undo.push({ name: 'session store', run: close });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {

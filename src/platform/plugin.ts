@@ -1,10 +1,32 @@
 // The one entry through which a domain pack extends a deployment: its resources (AdminJS over its
-// Prisma models) and its demo/scale data. Later capabilities (actions, flags, timeline and search
-// sources) hang off the same definition, so adding to a deployment stays configuration.
+// Prisma models), its permissions and their seed grants, and its demo/scale data. Later
+// capabilities (actions, flags, timeline and search sources) hang off the same definition, so
+// adding to a deployment stays configuration.
 import type pg from 'pg';
 import type { PrismaClient } from '@prisma/client';
 import type { ResourceOptions } from 'adminjs';
 import type { Logger } from './logger.js';
+import type { Permission, PermissionCatalog } from '../rbac/permissions.js';
+import type { SeedRoleKey } from '../rbac/seed-roles.js';
+import type { PiiKind } from '../rbac/masking.js';
+
+/**
+ * Who may do what with a resource in the backoffice. Every key must be in the permission catalog
+ * (checked at start). An absent key means nobody, not even a Super Admin: the generated backoffice
+ * only writes where a resource says so.
+ */
+export type ResourceAccess = {
+  /** list, show and search. */
+  read: Permission;
+  /** new (create a record). */
+  create?: Permission;
+  /** edit (change a record). */
+  write?: Permission;
+  /** delete and bulkDelete; most records prefer reversible state (status, frozenAt) instead. */
+  delete?: Permission;
+  /** Custom AdminJS actions by name (the action runner's); an undeclared one is refused. */
+  actions?: Record<string, Permission>;
+};
 
 export type ResourceDefinition = {
   /** Prisma model name, e.g. 'Order'. */
@@ -17,6 +39,10 @@ export type ResourceDefinition = {
   sortable?: string[];
   /** Columns that never leave the server (password hashes, secrets): not even in API responses. */
   secretFields?: string[];
+  /** Required permissions per action (deny by default). */
+  access: ResourceAccess;
+  /** Personal data, shown masked to operators without `pii.read` (lists, show pages, titles, API). */
+  pii?: Record<string, PiiKind>;
   /** AdminJS resource options (list columns, filters, sort); configuration only. */
   options?: ResourceOptions;
 };
@@ -32,6 +58,13 @@ export type SeedContext = {
 export type Plugin = {
   id: string;
   resources: ResourceDefinition[];
+  /** The pack's permission keys and what each allows, e.g. `{ 'order.read': 'See orders' }`. */
+  permissions?: PermissionCatalog;
+  /**
+   * Which seeded roles get each of the pack's permissions when the roles are first created (Super
+   * Admin and Platform admin get every key anyway). Every key of `permissions` must appear.
+   */
+  seedGrants?: Record<Permission, SeedRoleKey[]>;
   /** A small realistic data set, run once on a first start. */
   seedDemo?: (ctx: SeedContext) => Promise<void>;
   /** Bulk generator for `npm run seed -- --orders N`; returns rows written per table. */

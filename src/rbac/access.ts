@@ -1,7 +1,8 @@
 // One synchronous check for both faces (AdminJS isAccessible and the HTTP API). It reads the
 // permissions loaded into the session operator, which is reloaded on every request.
-import type { OperatorPrincipal } from '../auth/operator-auth.js';
+// Anything carrying the principal's permissions: the OperatorPrincipal, AdminJS's currentAdmin.
+export type HasPermissions = { permissions?: readonly string[] } | null | undefined;
 
-export function can(operator: Pick<OperatorPrincipal, 'permissions'> | null | undefined, permission: string): boolean {
+export function can(operator: HasPermissions, permission: string): boolean {
   return Boolean(operator?.permissions?.includes(permission));
 }

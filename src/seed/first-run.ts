@@ -19,7 +19,7 @@ export async function seedFirstRun({
   extra: Record<string, unknown>;
 }): Promise<boolean> {
   if ((await ctx.prisma.operator.count()) > 0) return false;
-  const operators = await seedDemoOperators({ prisma: ctx.prisma });
+  const operators = await seedDemoOperators({ prisma: ctx.prisma, plugins });
   try {
     for (const plugin of plugins) {
       await plugin.seedDemo?.({ ...ctx, seed: DEMO_SEED });

@@ -1,14 +1,27 @@
 // The HTTP app over a test database, built by the same composition root as `npm start`, without
-// Unleash (its state is given) and without listening: supertest drives it.
+// Unleash (its state is given) and without listening: supertest drives it. The audit service is
+// the real one over the test database unless a test passes its own.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
+import type { AuditService } from '../../src/audit/types.js';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/operator-auth.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
 import { plugins } from '../../plugins/index.js';
+import { createAuditService } from '../../src/audit/audit-service.js';
 
-export function createTestApp(db: Database, { unleash = 'ok' as 'ok' | 'degraded' } = {}) {
+export const TEST_AUDIT_KEY = 'test-audit-signing-key-'.padEnd(48, 'k');
+
+export function createTestApp(
+  db: Database,
+  {
+    unleash = 'ok' as 'ok' | 'degraded',
+    auditSigningKey = TEST_AUDIT_KEY,
+    audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
+  } = {},
+) {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' });
   // The session store's prune timer is unref'd and the pool is the test's own: nothing to close.
   const { app } = createApp({
@@ -18,6 +31,8 @@ export function createTestApp(db: Database, { unleash = 'ok' as 'ok' | 'degraded
     plugins,
     sessionSecret: randomBytes(32).toString('hex'),
     unleashState: () => unleash,
+    audit,
+    auditSigningKey,
   });
   return app;
 }
@@ -26,6 +41,8 @@ export async function createOperator(
   db: Database,
   { email = `op-${randomBytes(4).toString('hex')}@test.local`, password = randomBytes(9).toString('base64url'), roles = [] as string[], status = 'active' as 'active' | 'disabled' } = {},
 ): Promise<{ id: number; email: string; password: string }> {
+  // The seeded roles with their grants, as every start creates them; other keys become empty roles.
+  await ensureSeedRoles({ prisma: db.prisma, plugins });
   const operator = await db.prisma.operator.create({
     data: {
       email,

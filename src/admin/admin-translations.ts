@@ -1,0 +1,13 @@
+// The backoffice's wording where AdminJS's own is unclear. A denied action (AdminJS's check, and
+// the 403 of src/admin/admin-access-guard.ts, whose body carries the same `forbiddenError`
+// notice) must say what happened and what to do. AdminJS's stock screens show their generic
+// "error fetching" notice when a call answers 403 (e.g. after the operator's roles changed
+// mid-session), so those name that cause too.
+export const ADMIN_TRANSLATIONS = {
+  messages: {
+    forbiddenError: 'You do not have the permission for this action. Ask a role manager if your work needs it.',
+    anyForbiddenError: 'You do not have the permission for this action. Ask a role manager if your work needs it.',
+    errorFetchingRecords: 'These records could not be loaded. Your roles may not allow them (reload the page if your roles just changed), or the server failed.',
+    errorFetchingRecord: 'This record could not be loaded. Your roles may not allow it (reload the page if your roles just changed), or the server failed.',
+  },
+} as const;

@@ -1,0 +1,112 @@
+// Everything access control knows, assembled once from code: the permission catalog (core plus
+// each pack's keys), the seeded roles with their grants, the resources with their required
+// permissions, and the guarded API routes. It is validated as a whole: a role, a resource or a
+// route naming a key nobody declares stops the start, because a typo would silently deny or grant.
+// The AdminJS face, the API guard's route table, the docs (npm run docs:rbac) and the RBAC matrix
+// test all read this one model.
+import type { Plugin, ResourceAccess, ResourceDefinition } from '../platform/plugin.js';
+import { coreResources } from '../resources/core-resources.js';
+import { CORE_PERMISSIONS, type Permission, type PermissionCatalog } from './permissions.js';
+import { CORE_SEED_GRANTS, SEED_ROLES, type SeedRole } from './seed-roles.js';
+import { API_ROUTES, type ApiRouteAccess } from './api-routes.js';
+
+/** The generated backoffice's standard actions, as AdminJS names them. */
+export const ADMIN_ACTIONS = ['list', 'show', 'search', 'new', 'edit', 'delete', 'bulkDelete'] as const;
+export type AdminActionName = (typeof ADMIN_ACTIONS)[number];
+
+export type SeededRole = SeedRole & { permissions: Permission[] };
+
+export type RbacModel = {
+  /** Permission key -> what it allows. */
+  catalog: PermissionCatalog;
+  /** Permission key -> who declares it: 'core' or a plugin id. */
+  sources: Record<Permission, string>;
+  roles: SeededRole[];
+  resources: ResourceDefinition[];
+  apiRoutes: readonly ApiRouteAccess[];
+};
+
+/** The permission an action on a resource requires, or null when nobody may run it. */
+export function requiredPermission(access: ResourceAccess, action: string): Permission | null {
+  switch (action) {
+    case 'list':
+    case 'show':
+    case 'search':
+      return access.read;
+    case 'new':
+      return access.create ?? null;
+    case 'edit':
+      return access.write ?? null;
+    case 'delete':
+    case 'bulkDelete':
+      return access.delete ?? null;
+    default:
+      return (Object.hasOwn(access.actions ?? {}, action) && access.actions?.[action]) || null;
+  }
+}
+
+export function isKnownPermission(catalog: PermissionCatalog, key: string): boolean {
+  return Object.hasOwn(catalog, key);
+}
+
+export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
+  const problems: string[] = [];
+
+  // ---- catalog: core keys, then each pack's; a key has one owner
+  const catalog: PermissionCatalog = { ...CORE_PERMISSIONS };
+  const sources: Record<Permission, string> = Object.fromEntries(Object.keys(CORE_PERMISSIONS).map((k) => [k, 'core']));
+  for (const plugin of plugins) {
+    for (const [key, description] of Object.entries(plugin.permissions ?? {})) {
+      if (isKnownPermission(catalog, key)) problems.push(`plugin ${plugin.id} redeclares permission ${key} (declared by ${sources[key]})`);
+      catalog[key] = description;
+      sources[key] = plugin.id;
+    }
+  }
+
+  // ---- seed grants: every key's grant is written out (even as []), and only known roles get one
+  const roleKeys = new Set<string>(SEED_ROLES.map((r) => r.key));
+  const grantedTo = new Map<Permission, Set<string>>();
+  const addGrants = (owner: string, grants: Record<string, readonly string[]>, declared: string[]) => {
+    for (const [key, roles] of Object.entries(grants)) {
+      if (!isKnownPermission(catalog, key)) problems.push(`${owner} grants unknown permission ${key}`);
+      else if (sources[key] !== owner) problems.push(`${owner} grants ${key}, which ${sources[key]} declares`);
+      for (const role of roles) if (!roleKeys.has(role)) problems.push(`${owner} grants ${key} to unknown role ${role}`);
+      grantedTo.set(key, new Set(roles));
+    }
+    for (const key of declared) if (!Object.hasOwn(grants, key)) problems.push(`${owner} declares ${key} without saying which seeded roles get it (seedGrants)`);
+  };
+  addGrants('core', CORE_SEED_GRANTS, Object.keys(CORE_PERMISSIONS));
+  for (const plugin of plugins) addGrants(plugin.id, plugin.seedGrants ?? {}, Object.keys(plugin.permissions ?? {}));
+
+  const allKeys = Object.keys(catalog).sort();
+  const roles: SeededRole[] = SEED_ROLES.map((role) => ({
+    ...role,
+    permissions: 'holdsEverything' in role ? allKeys : allKeys.filter((key) => grantedTo.get(key)?.has(role.key)),
+  }));
+
+  // ---- resources: one definition per model, every action's key declared
+  const resources = [...coreResources, ...plugins.flatMap((p) => p.resources)];
+  const models = new Set<string>();
+  for (const resource of resources) {
+    if (models.has(resource.model)) problems.push(`resource ${resource.model} is defined twice`);
+    models.add(resource.model);
+    if (!resource.access?.read) {
+      problems.push(`resource ${resource.model} declares no read permission (access.read)`);
+      continue;
+    }
+    const { actions, ...standard } = resource.access;
+    for (const [what, key] of [...Object.entries(standard), ...Object.entries(actions ?? {})]) {
+      if (key !== undefined && !isKnownPermission(catalog, key)) problems.push(`resource ${resource.model} requires unknown permission ${key} (${what})`);
+    }
+  }
+
+  // ---- API routes
+  for (const route of API_ROUTES) {
+    if (route.permission !== null && !isKnownPermission(catalog, route.permission)) {
+      problems.push(`route ${route.method} ${route.path} requires unknown permission ${route.permission}`);
+    }
+  }
+
+  if (problems.length > 0) throw new Error(`RBAC configuration is invalid: ${problems.join('; ')}`);
+  return { catalog, sources, roles, resources, apiRoutes: API_ROUTES };
+}
