@@ -91,13 +91,16 @@ try {
   // Other work on the machine skews every figure below: say how busy it was.
   const loadBefore = os.loadavg()[0];
   const verifies: number[] = [];
-  for (let run = 0; run < 3; run++) {
+  // The verifier on connections of its own, as `npm run audit:verify` would have.
+  const verifyPool = new pg.Pool({ connectionString: url, max: 4 });
+  for (let run = 0; run < 5; run++) {
     const started = performance.now();
-    const result = await verifyAuditChain({ pool, signingKey });
+    const result = await verifyAuditChain({ pool: verifyPool, signingKey });
     if (!result.ok || result.checked !== ROWS) throw new Error(`verify failed: ${JSON.stringify(result)}`);
     verifies.push(result.checked / ((performance.now() - started) / 1000));
   }
-  const verifyRate = [...verifies].sort((a, b) => a - b)[1];
+  await verifyPool.end();
+  const verifyRate = [...verifies].sort((a, b) => a - b)[2];
   console.log(`  verify runs: ${verifies.map((v) => Math.round(v).toLocaleString('en')).join(', ')} rows/s`);
 
   // ---- Appends, with the sealer running as in the platform
@@ -138,7 +141,7 @@ try {
   console.log('');
   console.log(`load average (1 min) before the measurements: ${loadBefore.toFixed(2)}, after: ${os.loadavg()[0].toFixed(2)}`);
   console.log(`${'measure'.padEnd(58)}      value   target`);
-  console.log(`${'verify, rows/s (median of 3, whole chain)'.padEnd(58)} ${fmt(verifyRate)}  ${fmt(TARGET_VERIFY)}  ${verdict(verifyRate, TARGET_VERIFY)}`);
+  console.log(`${'verify, rows/s (median of 5, whole chain)'.padEnd(58)} ${fmt(verifyRate)}  ${fmt(TARGET_VERIFY)}  ${verdict(verifyRate, TARGET_VERIFY)}`);
   console.log(`${'appends/s, 1 writer (inbox + sealer)'.padEnd(58)} ${fmt(one)}  ${fmt(TARGET_APPENDS)}  ${verdict(one, TARGET_APPENDS)}`);
   console.log(`${'appends/s, 32 writers (inbox + sealer)'.padEnd(58)} ${fmt(many)}  ${fmt(TARGET_APPENDS)}  ${verdict(many, TARGET_APPENDS)}`);
   console.log(`${'  for scale, 1 writer: bare INSERT, one commit each, tx/s'.padEnd(58)} ${fmt(bare)}`);

@@ -15,10 +15,17 @@ const sha256 = typeof crypto.hash === 'function'
   : (data: Buffer) => crypto.createHash('sha256').update(data).digest('binary');
 
 /** sha256(previous row's stored hash || canonical row) of a tuple, as a binary string. */
-export function rowHash(row: ChainTuple, previous: string): string {
+export function rowHash(row: ChainTuple, previous: Buffer): string {
   return row.messageStart >= 0
     ? sha256(row.buf.subarray(row.messageStart, row.messageEnd))
-    : crypto.createHash('sha256').update(previous, 'binary').update(row.buf.subarray(row.tupleStart, row.messageEnd)).digest('binary');
+    : crypto.createHash('sha256').update(previous).update(row.buf.subarray(row.tupleStart, row.messageEnd)).digest('binary');
+}
+
+/** Whether a binary-string hash equals the stored hash bytes (no string made per row). */
+export function isStoredHash(row: ChainTuple, computed: string): boolean {
+  if (row.hashLength !== computed.length) return false;
+  for (let i = 0; i < computed.length; i++) if (computed.charCodeAt(i) !== row.buf[row.hashStart + i]) return false;
+  return true;
 }
 
 export type ChainProblem = { kind: ChainProblemKind; seq: number; detail: string };
@@ -57,7 +64,8 @@ export async function verifyChainSegment({
   let expected = fromSeq;
   let checked = 0;
   let vouchedUpTo = lastGoodCheckpoint;
-  let previous = anchorHash.toString('binary');
+  // The last stored hash read (copied, as buffers are reused): the anchor until the first row.
+  const previous = Buffer.from(anchorHash);
   let problem: ChainProblem | null = null;
 
   const stream = client.query(copyTo(chainCopySql({ fromSeq, toSeq })));
@@ -69,14 +77,13 @@ export async function verifyChainSegment({
         : { kind: 'missing', seq: expected, detail: `row ${expected} is missing (next row is ${row.seq})` };
       return false;
     }
-    const computed = rowHash(row, previous);
-    const stored = row.buf.toString('binary', row.hashStart, row.hashStart + row.hashLength);
-    if (computed !== stored) {
+    if (!isStoredHash(row, rowHash(row, previous))) {
       problem = { kind: 'hash_mismatch', seq: row.seq, detail: `row ${row.seq} does not hash to its stored hash: it was changed, or the row before it was` };
       return false;
     }
     const vouched = checkpoints.get(row.seq);
     if (vouched) {
+      const stored = row.buf.toString('binary', row.hashStart, row.hashStart + row.hashLength);
       if (vouched.some((h) => h !== stored)) {
         problem = {
           kind: 'checkpoint_mismatch',
@@ -87,7 +94,7 @@ export async function verifyChainSegment({
       }
       vouchedUpTo = row.seq;
     }
-    previous = stored;
+    row.buf.copy(previous, 0, row.hashStart, row.hashStart + 32);
     checked++;
     expected++;
     return true;
@@ -95,7 +102,7 @@ export async function verifyChainSegment({
   return {
     checked,
     lastSeq: expected - 1,
-    lastHash: Buffer.from(previous, 'binary'),
+    lastHash: previous,
     problem,
     isAbandoned: !isComplete,
   };
