@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createTestDatabase } from './support/database.js';
-import { REHASH_FROM, appendMany, createTestAudit, tamper, SIGNING_KEY } from './support/audit-fixtures.js';
+import { REHASH_FROM, appendMany, createTestAudit, resetAuditLog, tamper, SIGNING_KEY } from './support/audit-fixtures.js';
 import { verifyAuditChain } from '../src/audit/verifier.js';
 import { signCheckpoint, signingKeyId } from '../src/audit/signing.js';
 
@@ -80,10 +80,16 @@ describe('the database refuses changes to the log', () => {
 describe('the verifier catches a superuser\'s tampering', () => {
   let db: TestDb;
   const ROWS = 30;
-
-  // A fresh chain of 30 rows with checkpoints at 10 and 20, in its own database per case.
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  // A fresh chain of 30 rows with checkpoints at 10 and 20 for each case.
+  beforeEach(async () => {
+    await resetAuditLog(db);
     const audit = createTestAudit(db);
     for (const upTo of [10, 20, ROWS]) {
       await appendMany(audit, 10);
@@ -91,9 +97,6 @@ describe('the verifier catches a superuser\'s tampering', () => {
       if (upTo < ROWS) await audit.checkpoint();
     }
     expect(await verify()).toMatchObject({ ok: true, checked: ROWS, firstBadSeq: null, headSeq: ROWS, checkpointsChecked: 2 });
-  });
-  afterEach(async () => {
-    await db.drop();
   });
   const verify = () => verifyAuditChain({ pool: db.pool, signingKey: SIGNING_KEY });
 
