@@ -128,7 +128,7 @@ export function createAdmin({ prisma, audit, rbac, extraResources = [], rootPath
       language: 'en',
       availableLanguages: ['en'],
       translations: {
-        en: { labels: Object.fromEntries(Object.keys(NAVIGATION).map((name) => [name, name])), messages: ADMIN_TRANSLATIONS.messages },
+        en: { labels: { ...Object.fromEntries(Object.keys(NAVIGATION).map((name) => [name, name])), AuditLog: 'Audit log' }, messages: ADMIN_TRANSLATIONS.messages },
       },
     },
   });
