@@ -17,7 +17,7 @@ export async function installInlineVariant(pool: pg.Pool): Promise<void> {
     CREATE FUNCTION bench_inline.append(e jsonb) RETURNS bigint LANGUAGE plpgsql AS $$
     DECLARE
       head bench_inline.head%ROWTYPE;
-      r bench_inline.events%ROWTYPE;
+      r audit.events%ROWTYPE; -- bench_inline.events is LIKE audit.events: same columns
     BEGIN
       SELECT * INTO head FROM bench_inline.head h WHERE h.id = 1 FOR UPDATE;
       r.seq := head.last_seq + 1;
@@ -32,15 +32,7 @@ export async function installInlineVariant(pool: pg.Pool): Promise<void> {
       r.before := (e->'before')::json;
       r.after := (e->'after')::json;
       r.outcome := e->>'outcome';
-      r.hash := sha256(head.last_hash || '\\x0011'::bytea
-        || audit.copy_field(int8send(r.seq)) || audit.copy_field(timestamptz_send(r.occurred_at))
-        || audit.copy_field(int4send(r.operator_id)) || audit.copy_field(array_send(r.operator_roles))
-        || audit.copy_field(int8send(r.impersonated_user_id)) || audit.copy_field(varcharsend(r.action))
-        || audit.copy_field(varcharsend(r.entity_type)) || audit.copy_field(varcharsend(r.entity_id))
-        || audit.copy_field(varcharsend(r.reason_code)) || audit.copy_field(textsend(r.note))
-        || audit.copy_field(json_send(r.before)) || audit.copy_field(json_send(r.after))
-        || audit.copy_field(varcharsend(r.ip)) || audit.copy_field(varcharsend(r.user_agent))
-        || audit.copy_field(varcharsend(r.correlation_id)) || audit.copy_field(varcharsend(r.outcome)));
+      r.hash := audit.row_hash(head.last_hash, r);
       INSERT INTO bench_inline.events VALUES (r.*);
       UPDATE bench_inline.head h SET last_seq = r.seq, last_hash = r.hash WHERE h.id = 1;
       RETURN r.seq;

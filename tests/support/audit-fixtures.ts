@@ -59,15 +59,7 @@ DECLARE r audit.events%ROWTYPE; prev bytea;
 BEGIN
   SELECT hash INTO prev FROM audit.events WHERE seq = ${fromSeq} - 1;
   FOR r IN SELECT * FROM audit.events WHERE seq >= ${fromSeq} ORDER BY seq LOOP
-    r.hash := sha256(prev || '\\x0011'::bytea
-      || audit.copy_field(int8send(r.seq)) || audit.copy_field(timestamptz_send(r.occurred_at))
-      || audit.copy_field(int4send(r.operator_id)) || audit.copy_field(array_send(r.operator_roles))
-      || audit.copy_field(int8send(r.impersonated_user_id)) || audit.copy_field(varcharsend(r.action))
-      || audit.copy_field(varcharsend(r.entity_type)) || audit.copy_field(varcharsend(r.entity_id))
-      || audit.copy_field(varcharsend(r.reason_code)) || audit.copy_field(textsend(r.note))
-      || audit.copy_field(json_send(r.before)) || audit.copy_field(json_send(r.after))
-      || audit.copy_field(varcharsend(r.ip)) || audit.copy_field(varcharsend(r.user_agent))
-      || audit.copy_field(varcharsend(r.correlation_id)) || audit.copy_field(varcharsend(r.outcome)));
+    r.hash := audit.row_hash(prev, r);
     UPDATE audit.events SET hash = r.hash WHERE seq = r.seq;
     prev := r.hash;
   END LOOP;

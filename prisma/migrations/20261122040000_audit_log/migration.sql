@@ -205,6 +205,20 @@ SELECT audit.ensure_partitions(1);
 CREATE FUNCTION audit.copy_field(value bytea) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT coalesce(int4send(octet_length(value)) || value, '\xffffffff'::bytea) $$;
 
+-- The chain link of one row: sha256(previous hash || the row as a binary COPY tuple without its
+-- hash column). The sealer, test fixtures and benches all hash through this one definition;
+-- src/audit/canonical.ts is the verifier's side of it.
+CREATE FUNCTION audit.row_hash(prev bytea, r audit.events) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT sha256(prev || '\x0011'::bytea
+        || audit.copy_field(int8send((r).seq)) || audit.copy_field(timestamptz_send((r).occurred_at))
+        || audit.copy_field(int4send((r).operator_id)) || audit.copy_field(array_send((r).operator_roles))
+        || audit.copy_field(int8send((r).impersonated_user_id)) || audit.copy_field(varcharsend((r).action))
+        || audit.copy_field(varcharsend((r).entity_type)) || audit.copy_field(varcharsend((r).entity_id))
+        || audit.copy_field(varcharsend((r).reason_code)) || audit.copy_field(textsend((r).note))
+        || audit.copy_field(json_send((r).before)) || audit.copy_field(json_send((r).after))
+        || audit.copy_field(varcharsend((r).ip)) || audit.copy_field(varcharsend((r).user_agent))
+        || audit.copy_field(varcharsend((r).correlation_id)) || audit.copy_field(varcharsend((r).outcome))) $$;
+
 -- ---- Sealer: chains up to max_rows committed inbox rows in sequence order; returns how many.
 -- Only the holder of the head row lock seals (another sealer returns 0 at once), and each
 -- statement reads a fresh snapshot (READ COMMITTED), so the next one finds these rows gone from
@@ -265,15 +279,7 @@ BEGIN
       r.correlation_id := q.correlation_id;
       r.outcome := q.outcome;
       -- The canonical row (src/audit/canonical.ts describes the verifier's side of it).
-      r.hash := sha256(head.last_hash || '\x0011'::bytea
-        || audit.copy_field(int8send(r.seq)) || audit.copy_field(timestamptz_send(r.occurred_at))
-        || audit.copy_field(int4send(r.operator_id)) || audit.copy_field(array_send(r.operator_roles))
-        || audit.copy_field(int8send(r.impersonated_user_id)) || audit.copy_field(varcharsend(r.action))
-        || audit.copy_field(varcharsend(r.entity_type)) || audit.copy_field(varcharsend(r.entity_id))
-        || audit.copy_field(varcharsend(r.reason_code)) || audit.copy_field(textsend(r.note))
-        || audit.copy_field(json_send(r.before)) || audit.copy_field(json_send(r.after))
-        || audit.copy_field(varcharsend(r.ip)) || audit.copy_field(varcharsend(r.user_agent))
-        || audit.copy_field(varcharsend(r.correlation_id)) || audit.copy_field(varcharsend(r.outcome)));
+      r.hash := audit.row_hash(head.last_hash, r);
       batch := batch || r;
       head.last_seq := r.seq;
       head.last_hash := r.hash;
