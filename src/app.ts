@@ -23,6 +23,10 @@ import { createPermissionGuard } from './rbac/require-permission.js';
 import { createRbacRoutes } from './rbac/rbac-routes.js';
 import { createAuditRoutes } from './audit/audit-routes.js';
 import { createAuditAdminResource } from './audit/audit-admin-resource.js';
+import { requireOperator } from './auth/require-operator.js';
+import { createActionServices, type ActionServices } from './actions/action-services.js';
+import { createActionRoutes } from './actions/action-routes.js';
+import { createApprovalRoutes } from './approvals/approval-routes.js';
 import { correlationId } from './http/correlation.js';
 import { requestContext } from './http/request-context.js';
 import { createErrorHandler, notFoundHandler } from './http/errors.js';
@@ -43,6 +47,8 @@ export type AppDeps = {
 export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey }: AppDeps): {
   app: express.Express;
   close: () => Promise<void>;
+  /** The action runner and what hangs off it; boot starts their workers (src/actions/action-background.ts). */
+  actions: ActionServices;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
@@ -50,6 +56,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const rbac = buildRbacModel({ plugins });
   const guard = createPermissionGuard({ auth, audit });
   const sessionAudit = createSessionAudit({ audit });
+  const actions = createActionServices({ db, audit, auth, logger, rbac, plugins });
   const admin = createAdmin({ prisma: db.prisma, audit, rbac, extraResources: [createAuditAdminResource({ pool: db.pool })] });
 
   const app = express();
@@ -90,11 +97,14 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createSessionRoutes({ auth, cookieName: session.cookieName, sessionAudit }));
   api.use(createRbacRoutes({ prisma: db.prisma, guard, catalog: rbac.catalog }));
   api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey }));
+  const authenticated = requireOperator({ auth });
+  api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, authenticated }));
+  api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, authenticated }));
   api.use(notFoundHandler);
   app.use('/api', api);
 
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.() };
+  return { app, close: async () => session.store.close?.(), actions };
 }

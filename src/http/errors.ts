@@ -26,25 +26,23 @@ export const forbidden = (detail = 'You are not permitted to do this.', extensio
   new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail, extensions });
 export const notFound = (detail = 'No such resource.') =>
   new AppError({ status: 404, code: 'not_found', title: 'Not found', detail });
-export const validationFailed = (detail: string) =>
-  new AppError({ status: 422, code: 'validation_failed', title: 'Validation failed', detail });
+export const validationFailed = (detail: string, extensions?: Record<string, unknown>) =>
+  new AppError({ status: 422, code: 'validation_failed', title: 'Validation failed', detail, extensions });
+export const conflict = (code: string, detail: string) =>
+  new AppError({ status: 409, code, title: 'Conflict', detail });
 
-export function sendProblem(
-  res: Parameters<RequestHandler>[1],
-  { status, code, title, detail, extensions }: { status: number; code: string; title: string; detail: string; extensions?: Record<string, unknown> },
-): void {
-  res
-    .status(status)
-    .type('application/problem+json')
-    .json({
-      ...extensions,
-      type: `https://opsdeck.dev/problems/${code}`,
-      title,
-      status,
-      detail,
-      code,
-      correlationId: res.locals.correlationId ?? null,
-    });
+export type Problem = { status: number; code: string; title: string; detail: string; extensions?: Record<string, unknown> };
+
+/** The RFC 9457 document for a problem (also stored verbatim for idempotent replays). */
+export function problemDocument({ status, code, title, detail, extensions }: Problem, correlationId: string | null): Record<string, unknown> {
+  return { ...extensions, type: `https://opsdeck.dev/problems/${code}`, title, status, detail, code, correlationId };
+}
+
+export const problemOf = (err: AppError): Problem =>
+  ({ status: err.status, code: err.code, title: err.title, detail: err.message, extensions: err.extensions });
+
+export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').json(problemDocument(problem, res.locals.correlationId ?? null));
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -67,7 +65,7 @@ export function createErrorHandler({ logger }: { logger: Logger }): ErrorRequest
     // Too late for a problem document: let Express end the broken response.
     if (res.headersSent) return next(err);
     if (err instanceof AppError) {
-      sendProblem(res, { status: err.status, code: err.code, title: err.title, detail: err.message, extensions: err.extensions });
+      sendProblem(res, problemOf(err));
       return;
     }
     const status = err.status ?? err.statusCode;

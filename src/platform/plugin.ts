@@ -9,6 +9,11 @@ import type { Logger } from './logger.js';
 import type { Permission, PermissionCatalog } from '../rbac/permissions.js';
 import type { SeedRoleKey } from '../rbac/seed-roles.js';
 import type { PiiKind } from '../rbac/masking.js';
+import type { ActionDefinition } from '../actions/define-action.js';
+import type { OutboxHandler } from '../actions/outbox.js';
+
+/** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
+export type RoleLimits = Record<string, Record<string, number>>;
 
 /**
  * Who may do what with a resource in the backoffice. Every key must be in the permission catalog
@@ -65,6 +70,12 @@ export type Plugin = {
    * Admin and Platform admin get every key anyway). Every key of `permissions` must appear.
    */
   seedGrants?: Record<Permission, SeedRoleKey[]>;
+  /** The pack's operator actions (one file each), run by the action runner on both faces. */
+  actions?: ActionDefinition[];
+  /** Side-effect handlers by outbox message kind (notifications, external calls). */
+  outboxHandlers?: Record<string, OutboxHandler>;
+  /** Limits written into seeded roles when they are first created; editable as role data after. */
+  seedLimits?: Partial<Record<SeedRoleKey, RoleLimits>>;
   /** A small realistic data set, run once on a first start. */
   seedDemo?: (ctx: SeedContext) => Promise<void>;
   /** Bulk generator for `npm run seed -- --orders N`; returns rows written per table. */

@@ -18,6 +18,18 @@ export const API_ROUTES = [
   { method: 'GET', path: '/api/audit', permission: 'audit.read', summary: 'The audit log, filtered, keyset-paginated' },
   { method: 'GET', path: '/api/audit/export', permission: 'audit.export', summary: 'The audit log streamed as NDJSON or CSV' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.verify', summary: 'Recompute the hash chain and checkpoints' },
+  // Actions: any operator may call; the runner checks each action's own permission (see "Actions").
+  { method: 'GET', path: '/api/actions', permission: null, summary: 'The actions the caller may run, with input schemas, reason codes and policies' },
+  { method: 'POST', path: '/api/actions/:actionId', permission: null, summary: 'Run an action (its own permission is checked by the runner)' },
+  { method: 'POST', path: '/api/actions/:actionId/bulk', permission: null, summary: 'Run an action over up to 1000 targets as a durable job' },
+  { method: 'GET', path: '/api/jobs/:id', permission: null, summary: 'A bulk job\'s progress and per-target outcomes (own jobs; all with run.read)' },
+  { method: 'GET', path: '/api/runs', permission: null, summary: 'Action runs and exceptions (own runs; all with run.read)' },
+  { method: 'GET', path: '/api/runs/:id', permission: null, summary: 'One run (own; any with run.read)' },
+  { method: 'POST', path: '/api/runs/:id/retry', permission: null, summary: 'Retry a failed run (needs the action\'s permission)' },
+  { method: 'GET', path: '/api/approvals', permission: null, summary: 'Approval requests: own, and those the caller may decide' },
+  { method: 'GET', path: '/api/approvals/:id', permission: null, summary: 'One approval request with its exact payload and hash' },
+  { method: 'POST', path: '/api/approvals/:id/approve', permission: null, summary: 'Approve (needs approval.decide and the request\'s approver permission; never one\'s own)' },
+  { method: 'POST', path: '/api/approvals/:id/deny', permission: null, summary: 'Deny (needs approval.decide and the request\'s approver permission)' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;

@@ -12,7 +12,7 @@ import { buildRbacModel } from './rbac-model.js';
 export async function ensureSeedRoles({ prisma, plugins }: { prisma: Pick<PrismaClient, 'role'>; plugins: Plugin[] }): Promise<void> {
   const model = buildRbacModel({ plugins });
   await prisma.role.createMany({
-    data: model.roles.map(({ key, name, description, permissions }) => ({ key, name, description, permissions })),
+    data: model.roles.map(({ key, name, description, permissions, limits }) => ({ key, name, description, permissions, limits })),
     skipDuplicates: true,
   });
   const roles = await prisma.role.findMany({ select: { key: true, permissions: true }, orderBy: { key: 'asc' } });

@@ -8,6 +8,7 @@ export const CORE_PERMISSIONS = {
   'audit.read': 'Read the audit log',
   'audit.export': 'Export the audit log',
   'audit.verify': 'Run the audit chain verifier',
+  'run.read': 'See every operator\'s action runs and exceptions (everyone sees their own)',
   'approval.decide': 'Approve or deny another operator\'s request',
   'pii.read': 'See personal data unmasked (emails, phones, addresses, payment details)',
   'user.impersonate': 'Start an impersonation of a customer user',

@@ -4,7 +4,8 @@
 // route naming a key nobody declares stops the start, because a typo would silently deny or grant.
 // The AdminJS face, the API guard's route table, the docs (npm run docs:rbac) and the RBAC matrix
 // test all read this one model.
-import type { Plugin, ResourceAccess, ResourceDefinition } from '../platform/plugin.js';
+import type { Plugin, ResourceAccess, ResourceDefinition, RoleLimits } from '../platform/plugin.js';
+import type { ActionDefinition } from '../actions/define-action.js';
 import { coreResources } from '../resources/core-resources.js';
 import { CORE_PERMISSIONS, type Permission, type PermissionCatalog } from './permissions.js';
 import { CORE_SEED_GRANTS, SEED_ROLES, type SeedRole } from './seed-roles.js';
@@ -14,7 +15,7 @@ import { API_ROUTES, type ApiRouteAccess } from './api-routes.js';
 export const ADMIN_ACTIONS = ['list', 'show', 'search', 'new', 'edit', 'delete', 'bulkDelete'] as const;
 export type AdminActionName = (typeof ADMIN_ACTIONS)[number];
 
-export type SeededRole = SeedRole & { permissions: Permission[] };
+export type SeededRole = SeedRole & { permissions: Permission[]; limits: RoleLimits };
 
 export type RbacModel = {
   /** Permission key -> what it allows. */
@@ -23,6 +24,8 @@ export type RbacModel = {
   sources: Record<Permission, string>;
   roles: SeededRole[];
   resources: ResourceDefinition[];
+  /** Every installed pack's operator actions. */
+  actions: ActionDefinition[];
   apiRoutes: readonly ApiRouteAccess[];
 };
 
@@ -82,6 +85,7 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
   const roles: SeededRole[] = SEED_ROLES.map((role) => ({
     ...role,
     permissions: 'holdsEverything' in role ? allKeys : allKeys.filter((key) => grantedTo.get(key)?.has(role.key)),
+    limits: Object.assign({}, ...plugins.map((p) => p.seedLimits?.[role.key] ?? {})) as RoleLimits,
   }));
 
   // ---- resources: one definition per model, every action's key declared
@@ -100,6 +104,18 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
     }
   }
 
+  // ---- actions: unique ids, known permissions (the action's and its approvers')
+  const actions = plugins.flatMap((p) => p.actions ?? []);
+  const actionIds = new Set<string>();
+  for (const action of actions) {
+    if (actionIds.has(action.id)) problems.push(`action ${action.id} is defined twice`);
+    actionIds.add(action.id);
+    for (const key of [action.permission, action.policy?.approval?.approverPermission]) {
+      if (key !== undefined && !isKnownPermission(catalog, key)) problems.push(`action ${action.id} requires unknown permission ${key}`);
+    }
+    if (action.reasonCodes.length === 0) problems.push(`action ${action.id} accepts no reason code`);
+  }
+
   // ---- API routes
   for (const route of API_ROUTES) {
     if (route.permission !== null && !isKnownPermission(catalog, route.permission)) {
@@ -108,5 +124,5 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
   }
 
   if (problems.length > 0) throw new Error(`RBAC configuration is invalid: ${problems.join('; ')}`);
-  return { catalog, sources, roles, resources, apiRoutes: API_ROUTES };
+  return { catalog, sources, roles, resources, actions, apiRoutes: API_ROUTES };
 }

@@ -43,6 +43,7 @@ export const CORE_SEED_GRANTS: Record<keyof typeof CORE_PERMISSIONS, SeedRoleKey
   'audit.read': ['risk_agent', 'finance_admin', 'support_admin', 'hotline_supervisor'],
   'audit.export': [],
   'audit.verify': [],
+  'run.read': ['risk_agent', 'finance_admin', 'support_admin', 'hotline_supervisor'],
   'approval.decide': ['risk_agent', 'finance_admin', 'catalog_admin', 'support_admin', 'implementation_manager', 'hotline_supervisor'],
   'pii.read': ['risk_agent', 'support_admin'],
   'user.impersonate': ['support_admin'],

@@ -14,17 +14,25 @@ import { createAuditService } from '../../src/audit/audit-service.js';
 
 export const TEST_AUDIT_KEY = 'test-audit-signing-key-'.padEnd(48, 'k');
 
-export function createTestApp(
+/** The app as supertest drives it. */
+export function createTestApp(db: Database, options: TestAppOptions = {}) {
+  return createTestPlatformApp(db, options).app;
+}
+
+type TestAppOptions = { unleash?: 'ok' | 'degraded'; auditSigningKey?: string; audit?: AuditService };
+
+/** The app with its action services (runner, approvals, outbox) for tests that drive those too. */
+export function createTestPlatformApp(
   db: Database,
   {
     unleash = 'ok' as 'ok' | 'degraded',
     auditSigningKey = TEST_AUDIT_KEY,
     audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
-  } = {},
+  }: TestAppOptions = {},
 ) {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' });
   // The session store's prune timer is unref'd and the pool is the test's own: nothing to close.
-  const { app } = createApp({
+  return createApp({
     config,
     logger: createLogger({ level: 'silent' }),
     db,
@@ -34,7 +42,6 @@ export function createTestApp(
     audit,
     auditSigningKey,
   });
-  return app;
 }
 
 export async function createOperator(

@@ -1,5 +1,5 @@
 -- CreateEnum
-CREATE TYPE "ActionRunStatus" AS ENUM ('running', 'succeeded', 'failed', 'pending_approval');
+CREATE TYPE "ActionRunStatus" AS ENUM ('succeeded', 'failed');
 
 -- CreateEnum
 CREATE TYPE "ApprovalStatus" AS ENUM ('pending', 'approved', 'denied', 'expired');

@@ -1,0 +1,70 @@
+// The actions API (../shared/API.md "Actions"): the catalog of what the caller may run, the action
+// endpoint, and runs with their retry. Each route only translates HTTP to the runner and back; the
+// runner decides, audits and answers (replays carry the stored bytes and `Idempotent-Replayed`).
+import { Router, type RequestHandler, type Response } from 'express';
+import { z } from 'zod/v4';
+import { notFound, validationFailed } from '../http/errors.js';
+import { can } from '../rbac/access.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
+import type { ActionResponse, ActionRunner } from './types.js';
+import type { RunService } from './run-service.js';
+
+export function sendActionResponse(res: Response, response: ActionResponse): void {
+  const isProblem = response.status >= 400;
+  if (response.isReplay) res.set('Idempotent-Replayed', 'true');
+  res.status(response.status).type(isProblem ? 'application/problem+json' : 'application/json').send(response.body);
+}
+
+const runListQuery = z.strictObject({
+  status: z.enum(['succeeded', 'failed']).optional(),
+  actionId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
+
+export function createActionRoutes({ runner, runs, authenticated }: {
+  runner: ActionRunner;
+  runs: RunService;
+  /** Any logged-in operator; each action checks its own permission in the runner. */
+  authenticated: RequestHandler;
+}): Router {
+  const router = Router();
+  const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
+
+  router.get('/actions', authenticated, (_req, res) => {
+    res.json({ items: runner.listFor(operatorOf(res)) });
+  });
+
+  router.post('/actions/:actionId', authenticated, async (req, res) => {
+    const response = await runner.submit({
+      actionId: String(req.params.actionId), operator: operatorOf(res), idempotencyKey: req.get('idempotency-key'), body: req.body,
+    });
+    sendActionResponse(res, response);
+  });
+
+  router.get('/runs', authenticated, async (req, res) => {
+    const parsed = runListQuery.safeParse(req.query);
+    if (!parsed.success) throw validationFailed(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
+    const operator = operatorOf(res);
+    res.json(await runs.list({ ...parsed.data, operatorId: can(operator, 'run.read') ? undefined : operator.id }));
+  });
+
+  router.get('/runs/:id', authenticated, async (req, res) => {
+    const id = String(req.params.id);
+    const run = isUuid(id) ? await runs.get(id) : null;
+    const operator = operatorOf(res);
+    // Someone else's run is "not found" to an operator who may not see it: ids do not leak.
+    if (!run || (run.operatorId !== operator.id && !can(operator, 'run.read'))) throw notFound(`No run ${id}.`);
+    res.json({ run });
+  });
+
+  router.post('/runs/:id/retry', authenticated, async (req, res) => {
+    const operator = operatorOf(res);
+    const response = await runs.retry({ runId: String(req.params.id), operator, idempotencyKey: req.get('idempotency-key'), isVisible: (run) => run.operatorId === operator.id || can(operator, 'run.read') });
+    sendActionResponse(res, response);
+  });
+
+  return router;
+}

@@ -1,0 +1,28 @@
+// The action runner and the services around it, created once per app from the installed packs'
+// actions: the idempotency store, the outbox (pg-boss), runs and retries, approvals. The HTTP
+// routes and the AdminJS actions both take them from here, so both faces share one runner.
+import type { Database } from '../db/database.js';
+import type { AuditService } from '../audit/types.js';
+import type { OperatorAuth } from '../auth/operator-auth.js';
+import type { Logger } from '../platform/logger.js';
+import type { Plugin } from '../platform/plugin.js';
+import type { RbacModel } from '../rbac/rbac-model.js';
+import { createApprovalService } from '../approvals/approval-service.js';
+import { createActionRunner } from './action-runner.js';
+import { createIdempotencyStore } from './idempotency.js';
+import { createJobQueue, createOutbox } from './outbox.js';
+import { createRunService } from './run-service.js';
+
+export function createActionServices({ db, audit, auth, logger, rbac, plugins }: {
+  db: Database; audit: AuditService; auth: OperatorAuth; logger: Logger; rbac: RbacModel; plugins: Plugin[];
+}) {
+  const boss = createJobQueue({ pool: db.pool });
+  const outbox = createOutbox({ boss, pool: db.pool, logger, handlers: Object.assign({}, ...plugins.map((p) => p.outboxHandlers ?? {})) });
+  const idempotency = createIdempotencyStore({ pool: db.pool });
+  const runner = createActionRunner({ prisma: db.prisma, audit, idempotency, outbox, actions: rbac.actions, logger });
+  const runs = createRunService({ prisma: db.prisma, audit, idempotency, runner });
+  const approvals = createApprovalService({ prisma: db.prisma, audit, auth, idempotency, runner });
+  return { boss, outbox, idempotency, runner, runs, approvals };
+}
+
+export type ActionServices = ReturnType<typeof createActionServices>;

@@ -1,0 +1,122 @@
+// The one way to declare an operator action. An action says what it is (id, title, permission,
+// target, input schema, reason codes, policy) and how it changes data (load, run); the runner
+// (src/actions/action-runner.ts) does everything else: RBAC, validation, idempotency, approvals,
+// the transaction, audit rows, domain events, the run record and the outbox.
+import type { Prisma } from '@prisma/client';
+import type { z } from 'zod/v4';
+import type { Permission } from '../rbac/permissions.js';
+
+/** Who runs the action: the requester, also when an approval executes it later. */
+export type ActionActor = {
+  operatorId: number;
+  roles: string[];
+  permissions: string[];
+  /** The customer user the operator is impersonating, if any. */
+  impersonatedUserId: number | null;
+};
+
+export type ActionTarget = { type: string; id: string };
+
+/** A change to one entity, audited with its before and after. */
+export type EntityChange = {
+  entityType: string;
+  entityId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+};
+
+/** A domain event, appended in the action's transaction (RefundIssued, OrgFrozen, ...). */
+export type DomainEventInput = {
+  name: string;
+  entityType: string;
+  entityId: string;
+  payload?: Record<string, unknown>;
+};
+
+/** A side effect to run after commit, with retries (src/actions/outbox.ts handles each kind). */
+export type OutboxMessage = {
+  /** A registered handler kind, e.g. `notify`. */
+  kind: string;
+  payload: Record<string, unknown>;
+};
+
+export type ActionContext<I> = {
+  /** The action's transaction: every write goes through it. */
+  tx: Prisma.TransactionClient;
+  input: I;
+  target: ActionTarget;
+  actor: ActionActor;
+  reasonCode: string;
+  note: string | null;
+  runId: string;
+  now: Date;
+  /**
+   * The actor's limit for this action in a currency (minor units): the highest any of their roles
+   * sets (role data, `limits`); 0 when none does.
+   */
+  limit: (currency: string) => Promise<number>;
+};
+
+export type RunContext<I, S> = ActionContext<I> & {
+  /** What `load` returned. */
+  state: S;
+  /** Records an audited change (one audit row each, with before/after). */
+  changed: (change: EntityChange) => void;
+  emit: (event: DomainEventInput) => void;
+  /** Queues a side effect; it is sent only if the transaction commits. */
+  enqueue: (message: OutboxMessage) => void;
+};
+
+/** The policy's answer when a second person must approve. */
+export type ApprovalNeed = {
+  /** Shown to approvers, e.g. "refund of 150.00 USD is above your limit of 100.00 USD". */
+  reason: string;
+  approvals?: number;
+  /** Who may approve; defaults to the policy's `approverPermission`. */
+  approverPermission?: Permission;
+};
+
+export type ActionPolicy<I, S> = {
+  /**
+   * Four eyes. With `when`, approval is needed only when it returns a need (null: run now);
+   * without it, always. Approvers also need `approval.decide`, and can never be the requester.
+   */
+  approval?: {
+    approvals: number;
+    approverPermission: Permission;
+    when?: (ctx: ActionContext<I> & { state: S }) => ApprovalNeed | null | Promise<ApprovalNeed | null>;
+  };
+  /** Published in GET /api/actions (e.g. per-role refund limits); descriptive only. */
+  limits?: Record<string, unknown>;
+};
+
+export type ActionDefinition<I = any, S = any, R extends Record<string, unknown> = Record<string, unknown>> = {
+  /** Stable id used in the URL (`POST /api/actions/{id}`), audit rows and runs, e.g. `order.refund`. */
+  id: string;
+  title: string;
+  description?: string;
+  permission: Permission;
+  /** The entity types it acts on (API target types, e.g. `order`). */
+  target: string | readonly string[];
+  input: z.ZodType<I>;
+  /** Accepted reason codes; a request must name one of them. */
+  reasonCodes: readonly string[];
+  policy?: ActionPolicy<I, S>;
+  /**
+   * Locks and reads the target, checks the preconditions, and returns what policy and run need.
+   * Throws `actionRefused` (an expected outcome) or `notFound`. Runs in the transaction, before the
+   * policy, and again when an approved request executes.
+   */
+  load: (ctx: ActionContext<I>) => Promise<S>;
+  /** The change itself; returns the run's result (JSON). */
+  run: (ctx: RunContext<I, S>) => Promise<R>;
+  /** Marks actions that are only reachable with an explicit reason (emergency containment). */
+  isEmergency?: boolean;
+};
+
+export function defineAction<I, S, R extends Record<string, unknown>>(action: ActionDefinition<I, S, R>): ActionDefinition<I, S, R> {
+  return action;
+}
+
+export const targetTypes = (action: Pick<ActionDefinition, 'target'>): readonly string[] =>
+  typeof action.target === 'string' ? [action.target] : action.target;

@@ -1,0 +1,70 @@
+// Side effects after commit. An action queues messages (notifications, external calls) inside its
+// transaction, as pg-boss jobs, so they exist if and only if the action committed; pg-boss works
+// them afterwards, retrying with exponential backoff (queue options in the job_queue migration).
+// A handler may run more than once for one message (a crash after it acted, before pg-boss marked
+// the job done): each message carries a key, and handlers make their effect once per key.
+import PgBoss from 'pg-boss';
+import type pg from 'pg';
+import type { Logger } from '../platform/logger.js';
+import type { SqlExecutor } from '../audit/types.js';
+import type { OutboxMessage } from './define-action.js';
+
+export const OUTBOX_QUEUE = 'outbox';
+
+export type OutboxJob = OutboxMessage & { key: string };
+
+export type OutboxHandler = (message: OutboxJob, deps: { pool: pg.Pool; logger: Logger }) => Promise<void>;
+
+type Executor = { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
+
+/** pg-boss's database interface over any SqlExecutor (a Prisma transaction, a pg client). */
+export const bossExecutor = (sql: SqlExecutor): Executor => ({
+  executeSql: (text, values = []) => sql.query(text, values.map((v) => (v === undefined ? null : v))),
+});
+
+/** The built-in `notify` kind: records the delivery once per message key. */
+const notify: OutboxHandler = async ({ key, payload }, { pool }) => {
+  await pool.query(
+    `INSERT INTO notifications (message_key, channel, recipient, template, payload) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (message_key) DO NOTHING`,
+    [key, String(payload.channel ?? 'email'), String(payload.recipient), String(payload.template), JSON.stringify(payload.data ?? {})],
+  );
+};
+
+export function createJobQueue({ pool }: { pool: pg.Pool }): PgBoss {
+  // Maintenance (expiry, retention) runs in whichever process holds pg-boss's lock.
+  return new PgBoss({ db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) }, schema: 'pgboss', schedule: false });
+}
+
+export function createOutbox({ boss, pool, logger, handlers = {} }: { boss: PgBoss; pool: pg.Pool; logger: Logger; handlers?: Record<string, OutboxHandler> }) {
+  const all: Record<string, OutboxHandler> = { notify, ...handlers };
+
+  /** Queues the messages in the caller's transaction; `keyPrefix` makes each message's key. */
+  async function enqueue(sql: SqlExecutor, keyPrefix: string, messages: OutboxMessage[]): Promise<void> {
+    const db = bossExecutor(sql);
+    for (const [index, message] of messages.entries()) {
+      if (!all[message.kind]) throw new Error(`no outbox handler for ${message.kind}`);
+      await boss.send(OUTBOX_QUEUE, { ...message, key: `${keyPrefix}:${index}` } satisfies OutboxJob, { db });
+    }
+  }
+
+  /** Starts the workers (the platform and tests that watch side effects; not every test app). */
+  async function work({ workers = 2 }: { workers?: number } = {}): Promise<void> {
+    for (let i = 0; i < workers; i += 1) {
+      await boss.work<OutboxJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        const handler = all[job.data.kind];
+        if (!handler) throw new Error(`no outbox handler for ${job.data.kind}`);
+        try {
+          await handler(job.data, { pool, logger });
+        } catch (err) {
+          logger.warn({ err, kind: job.data.kind, key: job.data.key }, 'outbox handler failed; pg-boss retries it');
+          throw err;
+        }
+      });
+    }
+  }
+
+  return { enqueue, work, kinds: () => Object.keys(all) };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

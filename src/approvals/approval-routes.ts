@@ -1,0 +1,84 @@
+// The approvals API (../shared/API.md "Approvals"): the inbox (pending for me, mine, decided), one
+// request with its exact payload and hash, and the two decisions. An operator sees their own
+// requests and those they could decide; anything else is "not found".
+import { Router, type RequestHandler, type Response } from 'express';
+import type { Prisma, PrismaClient } from '@prisma/client';
+import { z } from 'zod/v4';
+import { notFound, validationFailed } from '../http/errors.js';
+import { can } from '../rbac/access.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
+import type { ApprovalService } from './approval-service.js';
+import { approvalView } from './approval-store.js';
+
+const listQuery = z.strictObject({
+  status: z.enum(['pending', 'approved', 'denied', 'expired']).optional(),
+  /** for_me: pending requests I may decide and have not; mine: my requests; decided: no longer pending. */
+  view: z.enum(['for_me', 'mine', 'decided']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+const decisionBody = z.strictObject({ note: z.string().trim().max(2000).nullish() });
+
+const cursorOf = (createdAt: Date, id: string) => Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+function parseCursor(cursor: string): [Date, string] {
+  const parsed = z.tuple([z.iso.datetime(), z.uuid()]).safeParse((() => { try { return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')); } catch { return null; } })());
+  if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
+  return [new Date(parsed.data[0]), parsed.data[1]];
+}
+
+/** What an operator may see: their own requests, and those whose approver permission they hold. */
+export function visibleTo(operator: OperatorPrincipal): Prisma.ApprovalRequestWhereInput {
+  const decidable = can(operator, 'approval.decide') ? operator.permissions : [];
+  return { OR: [{ requestedBy: operator.id }, { approverPermission: { in: decidable } }] };
+}
+
+export function createApprovalRoutes({ prisma, approvals, authenticated }: { prisma: PrismaClient; approvals: ApprovalService; authenticated: RequestHandler }): Router {
+  const router = Router();
+  const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
+
+  router.get('/approvals', authenticated, async (req, res) => {
+    const parsed = listQuery.safeParse(req.query);
+    if (!parsed.success) throw validationFailed(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
+    const { status, view, limit, cursor } = parsed.data;
+    const operator = operatorOf(res);
+    const now = new Date();
+    const and: Prisma.ApprovalRequestWhereInput[] = [visibleTo(operator)];
+    // Expiry is a time, not only a status: a pending request past it is listed as expired.
+    if (status === 'pending') and.push({ status: 'pending', expiresAt: { gt: now } });
+    else if (status === 'expired') and.push({ OR: [{ status: 'expired' }, { status: 'pending', expiresAt: { lte: now } }] });
+    else if (status) and.push({ status });
+    if (view === 'for_me') and.push({ status: 'pending', expiresAt: { gt: now }, requestedBy: { not: operator.id }, decisions: { none: { operatorId: operator.id } } });
+    if (view === 'mine') and.push({ requestedBy: operator.id });
+    if (view === 'decided') and.push({ status: { not: 'pending' } });
+    if (cursor) {
+      const [createdAt, id] = parseCursor(cursor);
+      and.push({ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] });
+    }
+    const rows = await prisma.approvalRequest.findMany({ where: { AND: and }, include: { decisions: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    res.json({ items: page.map(approvalView), nextCursor: rows.length > limit && last ? cursorOf(last.createdAt, last.id) : null });
+  });
+
+  router.get('/approvals/:id', authenticated, async (req, res) => {
+    const id = String(req.params.id);
+    const approval = z.uuid().safeParse(id).success
+      ? await prisma.approvalRequest.findFirst({ where: { AND: [{ id }, visibleTo(operatorOf(res))] }, include: { decisions: true } })
+      : null;
+    if (!approval) throw notFound(`No approval request ${id}.`);
+    res.json({ approval: approvalView(approval) });
+  });
+
+  for (const decision of ['approve', 'deny'] as const) {
+    router.post(`/approvals/:id/${decision}`, authenticated, async (req, res) => {
+      const id = String(req.params.id);
+      if (!z.uuid().safeParse(id).success) throw notFound(`No approval request ${id}.`);
+      const body = decisionBody.safeParse(req.body ?? {});
+      if (!body.success) throw validationFailed(`${body.error.issues[0]!.path.join('.') || 'body'}: ${body.error.issues[0]!.message}`);
+      const result = await approvals.decide({ approvalId: id, operator: operatorOf(res), decision, note: body.data.note || null });
+      res.json(result);
+    });
+  }
+
+  return router;
+}
