@@ -1,6 +1,7 @@
 // The reference deployment's domain: seed 000's multi-seller marketplace. Its Prisma models live
 // in prisma/schema/marketplace.prisma (Prisma reads one schema folder).
 import { definePlugin } from '../../src/platform/plugin.js';
+import { marketplaceActions, ORDER_REFUND_ACTION_ID, REFUND_SEED_LIMITS } from './actions/index.js';
 import { MARKETPLACE_PERMISSIONS, MARKETPLACE_SEED_GRANTS } from './permissions.js';
 import { marketplaceResources } from './resources.js';
 import { seedDemo } from './seed/demo.js';
@@ -11,6 +12,9 @@ export const marketplacePlugin = definePlugin({
   permissions: MARKETPLACE_PERMISSIONS,
   seedGrants: MARKETPLACE_SEED_GRANTS,
   resources: marketplaceResources,
+  actions: marketplaceActions,
+  // Seed 000: a Support Agent refunds up to $100 without escalation. Role data after the first start.
+  seedLimits: { support_agent: { [ORDER_REFUND_ACTION_ID]: REFUND_SEED_LIMITS.support_agent } },
   seedDemo,
   seedScale,
 });

@@ -36,6 +36,7 @@ export const MARKETPLACE_PERMISSIONS = {
   'risk_flag.manage': 'Raise and clear risk flags',
   'trust_case.manage': 'Work trust & safety cases',
   'user.suspend': 'Suspend or reactivate a customer user',
+  'org.contain': 'Emergency containment: take down an organization\'s listings, freeze it and hold its payouts at once',
   'ledger.adjust': 'Post a manual ledger adjustment',
   'catalog.publish': 'Approve, reject and publish catalog change requests',
 } as const;
@@ -75,6 +76,7 @@ export const MARKETPLACE_SEED_GRANTS: Record<MarketplacePermission, SeedRoleKey[
   'risk_flag.manage': ['risk_agent'],
   'trust_case.manage': ['risk_agent'],
   'user.suspend': ['risk_agent', 'support_admin'],
+  'org.contain': ['risk_agent'],
   'ledger.adjust': ['finance_admin'],
   'catalog.publish': ['catalog_admin'],
 };

@@ -40,6 +40,11 @@ export type Execution = {
 
 export type ExecutionResult = ActionResponse & { runId: string | null; approvalId: string | null; outcome: 'succeeded' | 'failed' | 'pending_approval' };
 
+const internalError = () => new AppError({
+  status: 500, code: 'internal_error', title: 'Internal error',
+  detail: 'The action failed and changed nothing; it can be retried. Quote the run id, if any, when reporting it.',
+});
+
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
 
 const toJsonValue = (value: unknown) => (value ?? null) as Prisma.InputJsonValue;
@@ -143,10 +148,7 @@ export function createActionRunner({ prisma, audit, idempotency, outbox, actions
     const { action, actor, request, keyScope, origin = {} } = execution;
     const isExpected = err instanceof AppError;
     if (!isExpected) logger.error({ err, actionId: action.id, runId }, 'action failed');
-    const appError = isExpected ? err : new AppError({
-      status: 500, code: 'internal_error', title: 'Internal error',
-      detail: 'The action failed and changed nothing; it can be retried. Quote the run id when reporting it.',
-    });
+    const appError = isExpected ? err : internalError();
     const error = { code: appError.code, message: appError.message, ...(isExpected ? {} : { class: (err as Error)?.name ?? 'Error' }) };
     const response = problem(new AppError({ ...problemOf(appError), extensions: { ...appError.extensions, runId } }));
     const write = async (t: Prisma.TransactionClient) => {
@@ -168,8 +170,17 @@ export function createActionRunner({ prisma, audit, idempotency, outbox, actions
       // An expected refusal is the key's answer; an unexpected failure gives the key back.
       if (keyScope && isExpected) await idempotency.complete(sql, keyScope, response);
     };
-    if (tx) await write(tx);
-    else await prisma.$transaction(write, TRANSACTION);
+    try {
+      if (tx) await write(tx);
+      else await prisma.$transaction(write, TRANSACTION);
+    } catch (recordErr) {
+      // The database refuses even the failure record (it is down, or the audit log is): the
+      // action changed nothing, and the operator gets a 500 that says so; the logs keep the rest.
+      logger.error({ err: recordErr, actionId: action.id, runId }, 'could not record the failed run');
+      if (keyScope) await idempotency.release(keyScope).catch(() => undefined);
+      if (tx) throw recordErr;
+      return { ...problem(internalError()), isReplay: false, runId: null, approvalId: null, outcome: 'failed' };
+    }
     if (keyScope && !isExpected) await idempotency.release(keyScope);
     return { ...response, isReplay: false, runId, approvalId: null, outcome: 'failed' };
   }

@@ -32,6 +32,20 @@ export function visibleTo(operator: OperatorPrincipal): Prisma.ApprovalRequestWh
   return { OR: [{ requestedBy: operator.id }, { approverPermission: { in: decidable } }] };
 }
 
+export type InboxView = 'for_me' | 'mine' | 'decided';
+
+/** The inbox's views (the API's `view`, the backoffice's quick filters), within visibleTo. */
+export function inboxViewWhere(view: InboxView, operator: OperatorPrincipal, now = new Date()): Prisma.ApprovalRequestWhereInput {
+  switch (view) {
+    case 'for_me':
+      return { status: 'pending', expiresAt: { gt: now }, requestedBy: { not: operator.id }, decisions: { none: { operatorId: operator.id } } };
+    case 'mine':
+      return { requestedBy: operator.id };
+    case 'decided':
+      return { status: { not: 'pending' } };
+  }
+}
+
 export function createApprovalRoutes({ prisma, approvals, authenticated }: { prisma: PrismaClient; approvals: ApprovalService; authenticated: RequestHandler }): Router {
   const router = Router();
   const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
@@ -47,9 +61,7 @@ export function createApprovalRoutes({ prisma, approvals, authenticated }: { pri
     if (status === 'pending') and.push({ status: 'pending', expiresAt: { gt: now } });
     else if (status === 'expired') and.push({ OR: [{ status: 'expired' }, { status: 'pending', expiresAt: { lte: now } }] });
     else if (status) and.push({ status });
-    if (view === 'for_me') and.push({ status: 'pending', expiresAt: { gt: now }, requestedBy: { not: operator.id }, decisions: { none: { operatorId: operator.id } } });
-    if (view === 'mine') and.push({ requestedBy: operator.id });
-    if (view === 'decided') and.push({ status: { not: 'pending' } });
+    if (view) and.push(inboxViewWhere(view, operator, now));
     if (cursor) {
       const [createdAt, id] = parseCursor(cursor);
       and.push({ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] });

@@ -73,9 +73,11 @@ export function createApprovalService({ prisma, audit, auth, idempotency, runner
     // Refusals are audited inside the transaction, which must commit: thrown only now.
     if ('error' in decided) throw decided.error;
     // A concurrent execution of the same request (another node, the sweep) holds the key: fine.
-    const run = decided.approval.status === 'approved' ? await executeApproved(decided.approval.id).catch(ignoreInFlight) : null;
+    const executed = decided.approval.status === 'approved' ? await executeApproved(decided.approval.id).catch(ignoreInFlight) : null;
     const approval = await prisma.approvalRequest.findUniqueOrThrow({ where: { id: approvalId }, include: { decisions: true } });
-    return { approval: approvalView(approval), run };
+    // The executed run, or the problem that stopped it (the failed run is in GET /api/runs).
+    const body = executed?.body as { run?: unknown } | undefined;
+    return { approval: approvalView(approval), run: body?.run ?? null, problem: executed && executed.status >= 400 ? executed.body : null };
   }
 
   /** Executes an approved request's stored payload, once (the approval id is the key). */

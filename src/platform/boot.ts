@@ -14,6 +14,7 @@ import { seedFirstRun } from '../seed/first-run.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import { createAuditService } from '../audit/audit-service.js';
 import { startAuditBackground } from '../audit/audit-background.js';
+import { startActionBackground } from '../actions/action-background.js';
 import { createApp } from '../app.js';
 import type { Logger } from './logger.js';
 import type { Plugin } from './plugin.js';
@@ -119,8 +120,12 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     checkpoint();
 
     // ---- HTTP
-    const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey });
+    const { app, close, actions } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey });
     undo.push({ name: 'session store', run: close });
+    // ---- Actions: outbox and bulk workers, approval and idempotency sweeps
+    const actionBackground = await startActionBackground({ actions, logger: logger.child({ component: 'actions' }) });
+    undo.push({ name: 'action workers', run: actionBackground.stop });
+    checkpoint();
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -11,6 +11,7 @@ import type { SeedRoleKey } from '../rbac/seed-roles.js';
 import type { PiiKind } from '../rbac/masking.js';
 import type { ActionDefinition } from '../actions/define-action.js';
 import type { OutboxHandler } from '../actions/outbox.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -29,13 +30,32 @@ export type ResourceAccess = {
   write?: Permission;
   /** delete and bulkDelete; most records prefer reversible state (status, frozenAt) instead. */
   delete?: Permission;
-  /** Custom AdminJS actions by name (the action runner's); an undeclared one is refused. */
+  /**
+   * The resource's own custom AdminJS actions by name (e.g. an inbox's approve); an undeclared one
+   * is refused. The action runner's buttons are not declared here: they are derived from the
+   * actions that target the resource's `entityType`, with each action's own permission.
+   */
   actions?: Record<string, Permission>;
+};
+
+/** A Prisma `where` over the resource's model. */
+export type RowFilter = Record<string, unknown>;
+
+/**
+ * A filter that is not a column (e.g. the approvals inbox's "pending for me"), offered in the
+ * list's filter drawer under its name: `where(value, operator)` is its condition, null matches
+ * nothing (an unknown value).
+ */
+export type VirtualFilter = {
+  values: { value: string; label: string }[];
+  where: (value: string, operator: OperatorPrincipal) => RowFilter | null;
 };
 
 export type ResourceDefinition = {
   /** Prisma model name, e.g. 'Order'. */
   model: string;
+  /** The entity type actions and audit rows call it (`order`, `customer_user`): the API's target type. */
+  entityType?: string;
   /** Navigation group shown in the backoffice sidebar. */
   navigation: string;
   /** Tables that can hold millions of rows get estimated totals and keyset paging. */
@@ -48,6 +68,19 @@ export type ResourceDefinition = {
   access: ResourceAccess;
   /** Personal data, shown masked to operators without `pii.read` (lists, show pages, titles, API). */
   pii?: Record<string, PiiKind>;
+  /**
+   * Every installed action targeting `entityType` is a button on the record (the action runner runs
+   * it with the record as target); these action ids are also offered in bulk on selected records.
+   */
+  bulkActions?: string[];
+  /**
+   * The rows an operator may see at all, enforced by the resource itself on every read (list,
+   * count, show, search, bulk selections, related records): what is outside does not exist for
+   * them. Without it, whoever holds `access.read` sees every row.
+   */
+  visibleTo?: (operator: OperatorPrincipal) => RowFilter;
+  /** Filters that are not columns, by name (see VirtualFilter). */
+  virtualFilters?: Record<string, VirtualFilter>;
   /** AdminJS resource options (list columns, filters, sort); configuration only. */
   options?: ResourceOptions;
 };

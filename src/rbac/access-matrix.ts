@@ -20,7 +20,11 @@ export type AccessMatrix = {
   permissions: { key: Permission; description: string; declaredBy: string }[];
   resources: ResourceRow[];
   apiRoutes: readonly ApiRouteAccess[];
+  actions: ActionRow[];
 };
+
+/** An operator action as the matrix shows it: who may run it, and who must approve when asked. */
+export type ActionRow = { id: string; title: string; permission: Permission; targets: string[]; approverPermission: Permission | null; isConditional: boolean };
 
 export function accessMatrix(model: RbacModel): AccessMatrix {
   return {
@@ -35,6 +39,14 @@ export function accessMatrix(model: RbacModel): AccessMatrix {
       pii: Object.keys(r.pii ?? {}),
     })),
     apiRoutes: model.apiRoutes,
+    actions: model.actions.map((a) => ({
+      id: a.id,
+      title: a.title,
+      permission: a.permission,
+      targets: typeof a.target === 'string' ? [a.target] : [...a.target],
+      approverPermission: a.policy?.approval?.approverPermission ?? null,
+      isConditional: Boolean(a.policy?.approval?.when),
+    })),
   };
 }
 
@@ -109,6 +121,23 @@ export function renderAccessMatrix(matrix: AccessMatrix): string {
         r.permission === null ? 'none (any logged-in operator)' : code(r.permission),
         r.summary,
         ...matrix.roles.map((role) => (isRouteAllowed(role, r) ? '✓' : '')),
+      ]),
+    ),
+    '## Operator actions',
+    [
+      'Run through `POST /api/actions/{id}` or the backoffice\'s action buttons, by the one action runner.',
+      '✓: the role may run it. Approval: who must approve (besides holding `approval.decide`, and never',
+      'the requester); "when the policy asks": only in some cases, e.g. above the requester\'s role limit.',
+    ].join('\n'),
+    table(
+      ['action', 'what', 'targets', 'permission', 'approval', ...roleKeys],
+      matrix.actions.map((a) => [
+        code(a.id),
+        a.title,
+        a.targets.join(', '),
+        code(a.permission),
+        a.approverPermission === null ? '—' : `${code(a.approverPermission)}${a.isConditional ? ' when the policy asks' : ' always'}`,
+        ...matrix.roles.map((role) => (isAllowed(role, a.permission) ? '✓' : '')),
       ]),
     ),
   ];

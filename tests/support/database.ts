@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { withDatabase } from '../../src/db/urls.js';
-import { TEMPLATE_DB, TEST_DB_PREFIX } from './test-postgres.js';
+import { templateDb, testDbPrefix } from './test-postgres.js';
 
 export function testAdminUrl(): string {
   const url = process.env.OPSDECK_TEST_ADMIN_URL;
@@ -22,14 +22,14 @@ export async function adminQuery(sql: string): Promise<void> {
 }
 
 export async function createEmptyDatabase(): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
+  const name = `${testDbPrefix()}${randomBytes(6).toString('hex')}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
   return { name, url: withDatabase(testAdminUrl(), name), drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 export async function createTestDatabase(): Promise<Database & { drop: () => Promise<void> }> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
+  const name = `${testDbPrefix()}${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`);
   const db = createDatabase({ url: withDatabase(testAdminUrl(), name), max: 5 });
   return {
     ...db,

@@ -1,3 +1,9 @@
+import { register } from 'tsx/esm/api';
+
+register();
+const { releaseTestPostgres } = await import('./test-postgres.ts');
+
 export default async function globalTeardown() {
-  await globalThis.__opsdeckTestPostgres?.stop();
+  const server = globalThis.__opsdeckTestPostgres;
+  if (server) await releaseTestPostgres(server);
 }

@@ -10,8 +10,21 @@ import { withDatabase } from '../../src/db/urls.js';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { freePort } from '../../src/platform/free-port.js';
 
-export const TEMPLATE_DB = 'opsdeck_template';
-export const TEST_DB_PREFIX = 'opsdeck_t_';
+// Each jest run names its databases after its own process id (global setup's, which workers
+// inherit through OPSDECK_TEST_RUN), so two runs in one checkout share the server, not databases:
+// a run drops only what runs that are no longer alive left behind.
+const runId = (): string => process.env.OPSDECK_TEST_RUN ?? String(process.pid);
+export const templateDb = (): string => `opsdeck_template_${runId()}`;
+export const testDbPrefix = (): string => `opsdeck_t_${runId()}_`;
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 export async function startTestPostgres(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
@@ -33,21 +46,38 @@ export async function startTestPostgres(): Promise<{ adminUrl: string; stop: () 
   return { adminUrl: server.url('postgres'), stop: server.stop };
 }
 
-/** Drops what an aborted run left behind and migrates a fresh template database. */
+/** Drops what runs no longer alive left behind and migrates this run's template database. */
 export async function prepareTemplate(adminUrl: string): Promise<void> {
+  process.env.OPSDECK_TEST_RUN = runId();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
-      [TEMPLATE_DB, `${TEST_DB_PREFIX}%`],
-    );
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'opsdeck\\_t\\_%' OR datname LIKE 'opsdeck\\_template%'`);
     for (const { datname } of rows) {
-      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      const pid = Number(/^opsdeck_(?:t|template)_(\d+)/.exec(datname)?.[1] ?? 0);
+      if (pid === 0 || !isAlive(pid) || String(pid) === runId()) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
-    await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    await admin.query(`CREATE DATABASE "${templateDb()}"`);
   } finally {
     await admin.end();
   }
-  await applyMigrations({ databaseUrl: withDatabase(adminUrl, TEMPLATE_DB), migrationsDir: path.resolve('prisma/migrations') });
+  await applyMigrations({ databaseUrl: withDatabase(adminUrl, templateDb()), migrationsDir: path.resolve('prisma/migrations') });
+}
+
+/**
+ * Ends this run's use of the server: drops its template, then stops the server unless another
+ * live run still has a template on it (that run stops it at its own end).
+ */
+export async function releaseTestPostgres(server: { adminUrl: string; stop: () => Promise<void> }): Promise<void> {
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  let isShared = false;
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${templateDb()}" WITH (FORCE)`);
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'opsdeck\\_template\\_%'`);
+    isShared = rows.some(({ datname }) => isAlive(Number(datname.slice('opsdeck_template_'.length))));
+  } finally {
+    await admin.end();
+  }
+  if (!isShared) await server.stop();
 }

@@ -1,0 +1,33 @@
+// The marketplace pack's operator actions, in the order GET /api/actions lists them.
+import type { ActionDefinition } from '../../../src/actions/define-action.js';
+import { customerUserSuspendAction } from './customer-user-suspend.js';
+import { customerUserUnsuspendAction } from './customer-user-unsuspend.js';
+import { listingReinstateAction } from './listing-reinstate.js';
+import { listingTakedownAction } from './listing-takedown.js';
+import { orderCancelAction } from './order-cancel.js';
+import { orderRefundAction } from './order-refund.js';
+import { orgContainAction } from './org-contain.js';
+import { orgFreezeAction } from './org-freeze.js';
+import { orgUnfreezeAction } from './org-unfreeze.js';
+import { payoutHoldAction } from './payout-hold.js';
+import { payoutReleaseAction } from './payout-release.js';
+import { riskFlagClearAction } from './risk-flag-clear.js';
+import { riskFlagRaiseAction } from './risk-flag-raise.js';
+
+export { ORDER_REFUND_ACTION_ID, REFUND_SEED_LIMITS } from './order-refund.js';
+
+export const marketplaceActions: ActionDefinition[] = [
+  orderRefundAction,
+  orderCancelAction,
+  orgFreezeAction,
+  orgUnfreezeAction,
+  listingTakedownAction,
+  listingReinstateAction,
+  payoutHoldAction,
+  payoutReleaseAction,
+  riskFlagRaiseAction,
+  riskFlagClearAction,
+  customerUserSuspendAction,
+  customerUserUnsuspendAction,
+  orgContainAction,
+];

@@ -1,0 +1,85 @@
+// order.refund: a full or partial refund of an order's captured payments. Within the actor's role
+// limit it runs at once; above it a holder of refund.issue.over_limit must approve (seed 000: a
+// Support Agent refunds up to $100 without escalation). The amount is worked out in `load`, so an
+// absent amount ("everything left") is judged against the limit like an explicit one.
+import { z } from 'zod/v4';
+import { actionRefused } from '../../../src/actions/action-errors.js';
+import { defineAction, type ActionContext } from '../../../src/actions/define-action.js';
+import type { RoleLimits } from '../../../src/platform/plugin.js';
+import { formatMoney, lockTarget } from './action-support.js';
+import { notifyOrderParties } from './notify-parties.js';
+import { issueRefund, loadRefundPlan, type RefundPlan } from './refund-money.js';
+
+export const ORDER_REFUND_ACTION_ID = 'order.refund';
+
+/** Limits seeded into roles (then role data, editable): minor units per currency. */
+export const REFUND_SEED_LIMITS = { support_agent: { USD: 10_000 } } as const satisfies Record<string, RoleLimits[string]>;
+
+const input = z.strictObject({
+  amount: z.strictObject({
+    amount: z.number().int().positive().max(2_147_483_647),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, e.g. USD'),
+  }).optional(),
+});
+
+type RefundState = { plan: RefundPlan; amount: number; currency: string };
+// Spelled out: the policy precedes `load`, so TypeScript cannot infer the state from it here.
+type PolicyContext = ActionContext<z.infer<typeof input>> & { state: RefundState };
+
+export const orderRefundAction = defineAction({
+  id: ORDER_REFUND_ACTION_ID,
+  title: 'Refund order',
+  description: 'Refund all or part of what the buyer paid for an order. Without an amount, refunds everything still refundable.',
+  permission: 'refund.issue',
+  target: 'order',
+  input,
+  reasonCodes: ['item_not_received', 'item_damaged', 'not_as_described', 'duplicate_charge', 'goodwill_gesture', 'seller_non_fulfillment'],
+  policy: {
+    approval: {
+      approvals: 1,
+      approverPermission: 'refund.issue.over_limit',
+      when: async (ctx: PolicyContext) => {
+        if (ctx.actor.permissions.includes('refund.issue.over_limit')) return null;
+        const { amount, currency } = ctx.state;
+        const limit = await ctx.limit(currency);
+        return amount > limit
+          ? { reason: `refund of ${formatMoney(amount, currency)} is above your limit of ${formatMoney(limit, currency)}` }
+          : null;
+      },
+    },
+    limits: {
+      description: 'Per-role refund limit in minor units per currency (role data); above it, refund.issue.over_limit approves or runs.',
+      seeded: REFUND_SEED_LIMITS,
+    },
+  },
+
+  load: async ({ tx, target, input: { amount } }) => {
+    const orderId = await lockTarget(tx, 'orders', target);
+    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
+    if (amount && amount.currency !== order.currency) {
+      throw actionRefused('currency_mismatch', `Order ${order.id} was paid in ${order.currency}, not ${amount.currency}.`);
+    }
+    const plan = await loadRefundPlan({ tx }, order);
+    if (plan.remaining === 0) throw actionRefused('nothing_to_refund', `Order ${order.id} has no captured payment left to refund.`);
+    if (amount && amount.amount > plan.remaining) {
+      throw actionRefused('refund_exceeds_remaining',
+        `Only ${formatMoney(plan.remaining, order.currency)} of order ${order.id} is left to refund, not ${formatMoney(amount.amount, order.currency)}.`);
+    }
+    return { plan, amount: amount?.amount ?? plan.remaining, currency: order.currency } satisfies RefundState;
+  },
+
+  run: async (ctx) => {
+    const { plan, amount, currency } = ctx.state;
+    const refunds = await issueRefund(ctx, { plan, amount });
+    const remaining = plan.remaining - amount;
+    let orderStatus = plan.order.status;
+    // Fully refunded is a terminal state of its own; a cancelled order stays cancelled.
+    if (remaining === 0 && orderStatus !== 'cancelled') {
+      const after = await ctx.tx.order.update({ where: { id: plan.order.id }, data: { status: 'refunded' } });
+      ctx.changed({ entityType: 'order', entityId: String(after.id), before: plan.order, after });
+      orderStatus = after.status;
+    }
+    await notifyOrderParties(ctx, { order: plan.order, template: 'refund_issued', data: { amount, currency, isFull: remaining === 0 } });
+    return { orderId: plan.order.id, amount, currency, remaining, orderStatus, refunds };
+  },
+});

@@ -1,0 +1,50 @@
+// payout.hold: stops money leaving. On a payout: holds that one scheduled payout. On an
+// organization: an organization-wide hold (payoutId null) that holds every scheduled payout now,
+// and that payout.release on the organization lifts. Reversible with payout.release.
+import type { Organization, Payout } from '@prisma/client';
+import { z } from 'zod/v4';
+import { actionRefused } from '../../../src/actions/action-errors.js';
+import { defineAction } from '../../../src/actions/define-action.js';
+import { lockTarget, lockUnderOrganization } from './action-support.js';
+import { holdOrganizationPayouts, holdPayout, lockScheduledPayouts, openOrganizationHolds } from './hold-payouts.js';
+
+type HoldState = { scope: 'payout'; payout: Payout } | { scope: 'organization'; org: Organization; payouts: Payout[] };
+
+export const payoutHoldAction = defineAction({
+  id: 'payout.hold',
+  title: 'Hold payout',
+  description: 'Hold one scheduled payout, or (on an organization) all of a seller\'s payouts until released.',
+  permission: 'payout.hold',
+  target: ['payout', 'organization'],
+  input: z.strictObject({}),
+  reasonCodes: ['velocity_spike', 'chargeback_exposure', 'negative_balance', 'bank_account_change', 'dispute_pending', 'suspected_fraud'],
+
+  load: async ({ tx, target }): Promise<HoldState> => {
+    if (target.type === 'payout') {
+      const { id } = await lockUnderOrganization(tx, {
+        table: 'payouts', target,
+        findOrgId: async (payoutId) => (await tx.payout.findUnique({ where: { id: payoutId }, select: { sellerOrgId: true } }))?.sellerOrgId ?? null,
+      });
+      const payout = await tx.payout.findUniqueOrThrow({ where: { id } });
+      if (payout.status === 'held') throw actionRefused('already_held', `Payout ${payout.id} is already held.`);
+      if (payout.status !== 'scheduled') throw actionRefused('payout_not_scheduled', `Payout ${payout.id} is ${payout.status}; only scheduled payouts can be held.`);
+      return { scope: 'payout', payout };
+    }
+    const orgId = await lockTarget(tx, 'organizations', target);
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId } });
+    if (org.kind !== 'seller') throw actionRefused('not_a_seller', `Organization ${org.id} is a ${org.kind}; only sellers have payouts.`);
+    const [open] = await openOrganizationHolds(tx, org.id);
+    if (open) throw actionRefused('already_held', `Organization ${org.id}'s payouts are already held (hold ${open.id}).`);
+    return { scope: 'organization', org, payouts: await lockScheduledPayouts(tx, org.id) };
+  },
+
+  run: async (ctx) => {
+    const { state } = ctx;
+    if (state.scope === 'payout') {
+      const { hold, payout } = await holdPayout(ctx, state.payout);
+      return { scope: state.scope, holdId: hold.id, sellerOrgId: payout.sellerOrgId, heldPayoutIds: [payout.id] };
+    }
+    const { hold, payouts } = await holdOrganizationPayouts(ctx, { orgId: state.org.id, payouts: state.payouts });
+    return { scope: state.scope, holdId: hold.id, sellerOrgId: state.org.id, heldPayoutIds: payouts.map((p) => p.id) };
+  },
+});

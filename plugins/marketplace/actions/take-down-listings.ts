@@ -1,0 +1,21 @@
+// The takedown step, shared by listing.takedown and org.contain (which takes down every active
+// listing of an organization at once: one UPDATE, but still one audit row and one event per
+// listing, so each listing's history stays complete).
+import type { Listing } from '@prisma/client';
+import { reasonText, type StepContext } from './action-support.js';
+
+/** Takes down locked listings that are not taken down yet; returns them as they now are. */
+export async function takeDownListings(ctx: StepContext, listings: Listing[]): Promise<Listing[]> {
+  if (listings.length === 0) return [];
+  const data = { status: 'taken_down' as const, takedownAt: ctx.now, takedownBy: ctx.actor.operatorId, takedownReason: reasonText(ctx) };
+  await ctx.tx.listing.updateMany({ where: { id: { in: listings.map((l) => l.id) } }, data });
+  return listings.map((before) => {
+    const after: Listing = { ...before, ...data };
+    ctx.changed({ entityType: 'listing', entityId: String(before.id), before, after });
+    ctx.emit({
+      name: 'ListingTakedownApplied', entityType: 'listing', entityId: String(before.id),
+      payload: { listingId: before.id, sellerOrgId: before.sellerOrgId, previousStatus: before.status },
+    });
+    return after;
+  });
+}
