@@ -4,8 +4,11 @@ import AdminJS, { Filter, ViewHelpers, type ActionContext, type ActionRequest } 
 import { createTestDatabase } from './support/database.js';
 import { createTestAudit, sampleEvent } from './support/audit-fixtures.js';
 import { AuditLogResource, createAuditAdminResource } from '../src/audit/audit-admin-resource.js';
+import { buildAuditPiiLookup } from '../src/audit/audit-masking.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
+// No personal data in these rows (tests/audit-masking.test.ts covers masking).
+const piiLookup = buildAuditPiiLookup([]);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -22,19 +25,19 @@ const seqs = (records: { params: Record<string, unknown> }[]) => records.map((r)
 
 describe('AuditLogResource', () => {
   it('lists newest first with filters, and pages by key (also when jumping to a page)', async () => {
-    const resource = new AuditLogResource({ pool: db.pool });
+    const resource = new AuditLogResource({ pool: db.pool, piiLookup });
     const byAction = new Filter({ action: 'Listing.takedown' }, resource);
     const page1 = seqs(await resource.find(byAction, { limit: 2, offset: 0 }));
     const page2 = seqs(await resource.find(byAction, { limit: 2, offset: 2 }));
     const page3 = seqs(await resource.find(byAction, { limit: 2, offset: 4 }));
     expect([...page1, ...page2, ...page3]).toEqual([5, 4, 3, 2, 1]);
     // A fresh instance has no cursors: a jump to page 2 finds its key from the index.
-    expect(seqs(await new AuditLogResource({ pool: db.pool }).find(byAction, { limit: 2, offset: 2 }))).toEqual(page2);
+    expect(seqs(await new AuditLogResource({ pool: db.pool, piiLookup }).find(byAction, { limit: 2, offset: 2 }))).toEqual(page2);
     expect(await resource.count(byAction)).toBe(5);
   });
 
   it('filters by operator, entity, outcome and time range; a value that cannot match gives nothing', async () => {
-    const resource = new AuditLogResource({ pool: db.pool });
+    const resource = new AuditLogResource({ pool: db.pool, piiLookup });
     const find = async (filters: Record<string, unknown>) => seqs(await resource.find(new Filter(filters, resource), { limit: 20 }));
     expect(await find({ operatorId: '602' })).toEqual([8, 7, 6]);
     expect(await find({ entityType: 'Listing', entityId: 'L2' })).toEqual([2]);
@@ -47,7 +50,7 @@ describe('AuditLogResource', () => {
   });
 
   it('shows one record with its snapshots as JSON, and refuses to write', async () => {
-    const resource = new AuditLogResource({ pool: db.pool });
+    const resource = new AuditLogResource({ pool: db.pool, piiLookup });
     const record = await resource.findOne('3');
     expect(record?.params).toMatchObject({ seq: 3, action: 'Listing.takedown', entityId: 'L3', operatorRoles: 'trust_safety', after: JSON.stringify({ status: 'refunded' }, null, 2) });
     expect(await resource.findOne('999')).toBeNull();
@@ -59,7 +62,7 @@ describe('AuditLogResource', () => {
   });
 
   it('runs as an AdminJS resource under Administration, readable with audit.read only', async () => {
-    const admin = new AdminJS({ resources: [createAuditAdminResource({ pool: db.pool })] });
+    const admin = new AdminJS({ resources: [createAuditAdminResource({ pool: db.pool, piiLookup })] });
     const resource = admin.findResource('AuditLog');
     const decorated = resource.decorate();
     expect(decorated.options.navigation).toMatchObject({ name: 'Administration' });

@@ -3,11 +3,17 @@
 // range, served by the same indexed query as GET /api/audit. The total is the planner's estimate
 // (or a count capped at 10,001), pages are keyset on the sequence number: no COUNT(*), no OFFSET
 // over rows (see docs/adr/0003-large-table-lists.md for the same scheme on Prisma tables).
+// Personal data in snapshots is masked for operators without pii.read as the records are read, from
+// the operator AdminJS passes with every read (`context.currentAdmin`), so no record of a response
+// (list, show, search, a filter's populated value) ever carries it; a read without an operator
+// gets masks. The after-hook that masks the generated resources (src/hooks/rbac-hooks.ts) is not
+// attached to this one, and would only see the snapshots as JSON text.
 import { BaseProperty, BaseResource, type ActionContext, type BaseRecord, type Filter, type PropertyType, type ResourceWithOptions } from 'adminjs';
 import type pg from 'pg';
 import { can } from '../rbac/access.js';
 import { AppError } from '../http/errors.js';
 import { auditWhere, findAuditRecords, listAuditRecords } from './audit-query.js';
+import { maskAuditRecord, type AuditPiiLookup } from './audit-masking.js';
 import { AUDIT_OUTCOMES, type AuditFilters, type AuditOutcome, type AuditRecord } from './types.js';
 
 const EXACT_COUNT_CAP = 10_000;
@@ -53,13 +59,15 @@ const flatParams = (r: AuditRecord) => ({
 
 export class AuditLogResource extends BaseResource {
   private readonly pool: pg.Pool;
+  private readonly piiLookup: AuditPiiLookup;
   private readonly props = PROPERTIES.map(([path, type], position) => new BaseProperty({ path, type, isId: path === 'seq', isSortable: path === 'seq', position }));
   // Last sequence number of each page served, per query: the next page starts from it.
   private readonly cursors = new Map<string, number>();
 
-  constructor({ pool }: { pool: pg.Pool }) {
+  constructor({ pool, piiLookup }: { pool: pg.Pool; piiLookup: AuditPiiLookup }) {
     super();
     this.pool = pool;
+    this.piiLookup = piiLookup;
   }
 
   static isAdapterFor(): boolean {
@@ -103,7 +111,7 @@ export class AuditLogResource extends BaseResource {
     return Math.max(capped, Math.round(estimate));
   }
 
-  async find(filter: Filter, { limit = 20, offset = 0 }: { limit?: number; offset?: number; sort?: unknown } = {}): Promise<BaseRecord[]> {
+  async find(filter: Filter, { limit = 20, offset = 0 }: { limit?: number; offset?: number; sort?: unknown } = {}, context?: ActionContext): Promise<BaseRecord[]> {
     const filters = toFilters(filter);
     if (!filters) return [];
     const key = JSON.stringify({ filters, limit });
@@ -115,7 +123,12 @@ export class AuditLogResource extends BaseResource {
     const page = await listAuditRecords(this.pool, { filters, limit, beforeSeq });
     const last = page.items[page.items.length - 1];
     if (last) this.remember(`${offset + limit}:${key}`, last.seq);
-    return page.items.map((r) => this.build(flatParams(r)));
+    return this.toRecords(page.items, context);
+  }
+
+  // What the operator of the request may see, as AdminJS records.
+  private toRecords(records: AuditRecord[], context: ActionContext | undefined): BaseRecord[] {
+    return records.map((r) => this.build(flatParams(maskAuditRecord(context?.currentAdmin, r, this.piiLookup))));
   }
 
   // A page reached without a cursor (a jump): the key of the row before it, from the index alone.
@@ -136,15 +149,15 @@ export class AuditLogResource extends BaseResource {
     if (this.cursors.size > CURSOR_CAPACITY) this.cursors.delete(this.cursors.keys().next().value!);
   }
 
-  async findOne(id: string): Promise<BaseRecord | null> {
+  async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
     if (!/^\d{1,15}$/.test(id)) return null;
     const [record] = await findAuditRecords(this.pool, [Number(id)]);
-    return record ? this.build(flatParams(record)) : null;
+    return record ? this.toRecords([record], context)[0] : null;
   }
 
-  async findMany(ids: (string | number)[]): Promise<BaseRecord[]> {
+  async findMany(ids: (string | number)[], context?: ActionContext): Promise<BaseRecord[]> {
     const seqs = ids.map(String).filter((id) => /^\d{1,15}$/.test(id)).map(Number);
-    return (await findAuditRecords(this.pool, seqs)).map((r) => this.build(flatParams(r)));
+    return this.toRecords(await findAuditRecords(this.pool, seqs), context);
   }
 
   async create(): Promise<never> {
@@ -164,9 +177,13 @@ const canRead = ({ currentAdmin }: ActionContext) => can(currentAdmin, 'audit.re
 const never = { isAccessible: false, isVisible: false };
 
 /** The "Audit log" screen, for AdminJS's `resources`, under Administration. */
-export function createAuditAdminResource({ pool }: { pool: pg.Pool }): ResourceWithOptions {
+export function createAuditAdminResource({ pool, piiLookup }: {
+  pool: pg.Pool;
+  /** buildAuditPiiLookup(rbac.resources): which snapshot fields are personal data, per entity type. */
+  piiLookup: AuditPiiLookup;
+}): ResourceWithOptions {
   return {
-    resource: new AuditLogResource({ pool }),
+    resource: new AuditLogResource({ pool, piiLookup }),
     options: {
       id: 'AuditLog',
       navigation: { name: 'Administration', icon: 'Settings' },

@@ -1,6 +1,7 @@
 // The audit API (../shared/API.md "Audit"): the keyset list, the streaming export and the chain
 // verifier, each behind its permission. Bad filters are 422 problem+json; an export is itself
-// audited (who took a copy of the log, with which filters) before the first byte is sent.
+// audited (who took a copy of the log, with which filters) before the first byte is sent. The list
+// and the export show personal data in snapshots masked to operators without pii.read.
 import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -9,6 +10,8 @@ import type { AuditService, AuditVerification } from './types.js';
 import { auditFiltersSchema, auditListSchema, decodeCursor, encodeCursor, listAuditRecords } from './audit-query.js';
 import { streamAuditExport } from './audit-export.js';
 import { verifyAuditChain } from './verifier.js';
+import { maskAuditRecord, type AuditPiiLookup } from './audit-masking.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
 
 export type PermissionGuard = (permission: string) => RequestHandler[];
 
@@ -25,12 +28,14 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
 const exportQuery = z.object({ format: z.enum(['ndjson', 'csv']).default('ndjson') }).passthrough();
 const verifyQuery = z.object({ fromSeq: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() }).strict();
 
-export function createAuditRoutes({ pool, guard, audit, signingKey }: {
+export function createAuditRoutes({ pool, guard, audit, signingKey, piiLookup }: {
   pool: pg.Pool;
   /** createPermissionGuard({ auth, audit }) from src/rbac/require-permission.ts. */
   guard: PermissionGuard;
   audit: AuditService;
   signingKey: string;
+  /** buildAuditPiiLookup(rbac.resources): which snapshot fields are personal data, per entity type. */
+  piiLookup: AuditPiiLookup;
 }): Router {
   const router = Router();
 
@@ -43,13 +48,15 @@ export function createAuditRoutes({ pool, guard, audit, signingKey }: {
       if (beforeSeq === undefined) throw validationFailed('cursor: is not a cursor from this list');
     }
     const page = await listAuditRecords(pool, { filters, limit, beforeSeq });
-    res.json({ items: page.items, nextCursor: page.nextSeq === null ? null : encodeCursor(page.nextSeq) });
+    const viewer = res.locals.operator as OperatorPrincipal;
+    const items = page.items.map((record) => maskAuditRecord(viewer, record, piiLookup));
+    res.json({ items, nextCursor: page.nextSeq === null ? null : encodeCursor(page.nextSeq) });
   });
 
   router.get('/audit/export', ...guard('audit.export'), async (req, res) => {
     const { format, ...rest } = parse(exportQuery, req.query);
     const filters = parse(auditFiltersSchema, rest);
-    const operator = res.locals.operator as { id: number; roles: string[] };
+    const operator = res.locals.operator as OperatorPrincipal;
     await audit.appendStandalone({
       actor: { operatorId: operator.id, roles: operator.roles },
       action: 'audit.export',
@@ -57,7 +64,7 @@ export function createAuditRoutes({ pool, guard, audit, signingKey }: {
       after: { format, filters },
       outcome: 'attempted',
     });
-    await streamAuditExport({ pool, filters, format, res });
+    await streamAuditExport({ pool, filters, format, res, viewer: operator, piiLookup });
   });
 
   // Concurrent requests for the same check share one run: a verification reads the whole log.
