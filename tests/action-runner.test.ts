@@ -148,6 +148,31 @@ describe('validation and access', () => {
   });
 });
 
+it('documents the API, every route and every action\'s input, in GET /api/openapi.json', async () => {
+  await request(app).get('/api/openapi.json').expect(401);
+  const doc = (await finance.get('/api/openapi.json').expect(200)).body;
+  expect(doc.openapi).toBe('3.1.0');
+  expect(doc.paths['/api/actions/{actionId}'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
+  expect(doc.paths['/api/audit'].get['x-permission']).toBe('audit.read');
+  expect(doc['x-actions']['order.refund']).toMatchObject({ permission: 'refund.issue', inputSchema: { type: 'object' }, reasonCodes: expect.arrayContaining(['item_damaged']) });
+});
+
+it('keeps domain events append-only and purges idempotency keys only after 24 hours', async () => {
+  const order = await createPaidOrder(db);
+  await finance.post('/api/actions/order.refund').set('Idempotency-Key', 'purge-me').send(refund(order.orderId, 100)).expect(200);
+  await expect(db.pool.query(`UPDATE domain_events SET name = 'Edited' WHERE entity_id = $1`, [String(order.orderId)])).rejects.toThrow(/append-only/);
+  await expect(db.pool.query(`DELETE FROM domain_events WHERE entity_id = $1`, [String(order.orderId)])).rejects.toThrow(/append-only/);
+
+  const { actions } = createTestPlatformApp(db);
+  const age = (hours: number) => db.pool.query(`UPDATE idempotency_keys SET created_at = now() - make_interval(hours => $1) WHERE key = 'purge-me'`, [hours]);
+  await age(23);
+  await actions.idempotency.purge();
+  expect(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE key = 'purge-me'`)).toBe(1);
+  await age(26);
+  expect(await actions.idempotency.purge()).toBeGreaterThanOrEqual(1);
+  expect(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE key = 'purge-me'`)).toBe(0);
+});
+
 describe('a failure at any step', () => {
   // Each trap makes one write of a successful refund fail inside the database, as a crash, a full
   // disk or a bug would; the failure record itself (attempted/failed audit rows, failed run) still

@@ -146,6 +146,21 @@ describe('deciding', () => {
     expect(await refundsOf(order.orderId)).toBe(0);
   });
 
+  it('sweeps: expires stale requests and executes an approved request a crash left without a run, once', async () => {
+    const stale = await requestOverLimit();
+    const orphan = await requestOverLimit(13_000);
+    await db.pool.query(`UPDATE approval_requests SET expires_at = now() - interval '1 minute' WHERE id = $1`, [stale.approvalId]);
+    // As if the process died between the approving decision's commit and the execution.
+    await db.pool.query(`UPDATE approval_requests SET status = 'approved', decided_at = now() WHERE id = $1`, [orphan.approvalId]);
+    const swept = await services.approvals.sweep();
+    expect(swept.expired).toBeGreaterThanOrEqual(1);
+    expect(swept.resumed).toBeGreaterThanOrEqual(1);
+    expect((await db.prisma.approvalRequest.findUniqueOrThrow({ where: { id: stale.approvalId } })).status).toBe('expired');
+    expect(await db.prisma.refund.findMany({ where: { orderId: orphan.order.orderId }, select: { amount: true } })).toEqual([{ amount: 13_000 }]);
+    await services.approvals.sweep();
+    expect(await refundsOf(orphan.order.orderId)).toBe(1);
+  });
+
   it('validates ids and bodies', async () => {
     await finance.agent.post('/api/approvals/not-a-uuid/approve').send({}).expect(404);
     await finance.agent.post('/api/approvals/00000000-0000-4000-8000-000000000000/approve').send({}).expect(404);

@@ -14,6 +14,7 @@ export type ApiRouteAccess = {
 
 export const API_ROUTES = [
   { method: 'GET', path: '/api/session', permission: null, summary: 'The current operator with roles and permissions' },
+  { method: 'GET', path: '/api/openapi.json', permission: null, summary: 'This API as an OpenAPI 3.1 document, with every action\'s input schema' },
   { method: 'GET', path: '/api/roles', permission: 'role.read', summary: 'Roles with their permissions, and the permission catalog' },
   { method: 'GET', path: '/api/audit', permission: 'audit.read', summary: 'The audit log, filtered, keyset-paginated' },
   { method: 'GET', path: '/api/audit/export', permission: 'audit.export', summary: 'The audit log streamed as NDJSON or CSV' },

@@ -9,6 +9,7 @@ export type PaidOrder = { orderId: number; paymentId: number; buyerUserId: numbe
 export async function createPaidOrder(db: Database, { amount = 25_000, currency = 'USD', shipped = false } = {}): Promise<PaidOrder> {
   const tag = randomBytes(4).toString('hex');
   const seller = await db.prisma.organization.create({ data: { kind: 'seller', name: `Seller ${tag}` } });
+  await db.prisma.customerUser.create({ data: { email: `seller-${tag}@example.test`, name: `Seller staff ${tag}`, organizationId: seller.id } });
   const buyerOrg = await db.prisma.organization.create({ data: { kind: 'buyer', name: `Buyer ${tag}` } });
   const buyer = await db.prisma.customerUser.create({ data: { email: `buyer-${tag}@example.test`, name: `Buyer ${tag}`, organizationId: buyerOrg.id } });
   const checkout = await db.prisma.checkout.create({ data: { buyerUserId: buyer.id, buyerOrgId: buyerOrg.id, totalAmount: amount, currency, status: 'completed' } });
