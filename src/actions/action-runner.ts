@@ -5,15 +5,17 @@
 // replayable response. Any failure rolls all of that back; the failure is then recorded on its own
 // (a failed run and its audit rows), so nothing an operator tried is lost.
 import { randomUUID } from 'node:crypto';
-import type { Prisma, PrismaClient } from '@prisma/client';
+import type pg from 'pg';
+import type { ActionRun, Prisma, PrismaClient } from '@prisma/client';
 import type { AuditService } from '../audit/types.js';
-import { prismaExecutor } from '../audit/sql-executor.js';
+import { pgExecutor } from '../audit/sql-executor.js';
+import { inSavepoint, inTransaction } from '../db/transaction-scope.js';
 import { AppError, forbidden, problemDocument, problemOf } from '../http/errors.js';
 import { currentRequest } from '../http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { can } from '../rbac/access.js';
 import { createApproval, approvalView, type ApprovalPayload } from '../approvals/approval-store.js';
-import type { ActionActor, ActionContext, ActionDefinition, ApprovalNeed, DomainEventInput, EntityChange, OutboxMessage } from './define-action.js';
+import type { ActionActor, ActionContext, ActionDefinition, ApprovalNeed, DomainEventInput, EntityChange, OutboxMessage, SqlTag } from './define-action.js';
 import { parseActionRequest, type ParsedRequest } from './action-request.js';
 import { checkIdempotencyKey, requestHash, type IdempotencyStore, type KeyScope } from './idempotency.js';
 import { unknownAction } from './action-errors.js';
@@ -34,8 +36,8 @@ export type Execution = {
   /** Approved executions skip the policy: the approval was the policy's answer. */
   isPreApproved?: boolean;
   origin?: ExecutionOrigin;
-  /** Runs inside this transaction instead of a new one (bulk chunks). */
-  tx?: Prisma.TransactionClient;
+  /** Runs inside the transaction this connection is in, in a savepoint, instead of a new one (bulk chunks). */
+  client?: pg.PoolClient;
 };
 
 export type ExecutionResult = ActionResponse & { runId: string | null; approvalId: string | null; outcome: 'succeeded' | 'failed' | 'pending_approval' };
@@ -45,9 +47,27 @@ const internalError = () => new AppError({
   detail: 'The action failed and changed nothing; it can be retried. Quote the run id, if any, when reporting it.',
 });
 
-const TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
+/** A statement of an action that waits longer than this (a lock, a slow query) fails the action. */
+const STATEMENT_TIMEOUT_MS = 30_000;
 
-const toJsonValue = (value: unknown) => (value ?? null) as Prisma.InputJsonValue;
+/** A tagged template over one connection: values become $n parameters, never SQL text. */
+export function sqlTag(client: Pick<pg.PoolClient, 'query'>): SqlTag {
+  return async <T,>(strings: TemplateStringsArray, ...values: unknown[]) => {
+    const text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+    return (await client.query(text, values)).rows as T[];
+  };
+}
+
+// JSON columns get JSON text: pg would send a JS array as a PostgreSQL array literal.
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+
+const INSERT_RUN = `INSERT INTO action_runs (id, action_id, status, operator_id, operator_roles, impersonated_user_id, target_type,
+  target_id, input, reason_code, note, result, error_code, error, approval_id, bulk_job_id, retry_of_run_id, started_at, finished_at, duration_ms)
+VALUES ($1, $2, $3::"ActionRunStatus", $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14::jsonb, $15, $16, $17, $18, $19, $20)`;
+
+const INSERT_EVENTS = `INSERT INTO domain_events (name, entity_type, entity_id, payload, run_id, operator_id, occurred_at)
+SELECT e.name, e.entity_type, e.entity_id, coalesce(e.payload, '{}'::jsonb), $2::uuid, $3::integer, $4::timestamptz
+FROM jsonb_to_recordset($1::jsonb) AS e(name text, entity_type text, entity_id text, payload jsonb)`;
 
 export const actorOf = (operator: ActionRequest['operator']): ActionActor => ({
   operatorId: operator.id,
@@ -56,8 +76,8 @@ export const actorOf = (operator: ActionRequest['operator']): ActionActor => ({
   impersonatedUserId: operator.impersonatedUserId ?? null,
 });
 
-export function createActionRunner({ prisma, audit, idempotency, outbox, actions, logger }: {
-  prisma: PrismaClient;
+export function createActionRunner({ db, audit, idempotency, outbox, actions, logger }: {
+  db: { pool: pg.Pool; prisma: PrismaClient };
   audit: AuditService;
   idempotency: IdempotencyStore;
   outbox: Outbox;
@@ -65,8 +85,10 @@ export function createActionRunner({ prisma, audit, idempotency, outbox, actions
   logger: Logger;
 }): ActionRunner & { execute: (execution: Execution) => Promise<ExecutionResult>; get: (id: string) => ActionDefinition | undefined } {
   const byId = new Map(actions.map((a) => [a.id, a]));
-  const json = (status: number, body: unknown): { status: number; body: string } => ({ status, body: JSON.stringify(body) });
-  const problem = (err: AppError) => json(err.status, problemDocument(problemOf(err), currentRequest()?.correlationId ?? null));
+  const { prisma } = db;
+  const respond = (status: number, body: unknown): { status: number; body: string } => ({ status, body: JSON.stringify(body) });
+  const problem = (err: AppError) => respond(err.status, problemDocument(problemOf(err), currentRequest()?.correlationId ?? null));
+  const pool = db.pool;
 
   // ---- the policy's answer: null runs now
   async function approvalNeed(action: ActionDefinition, ctx: ActionContext<unknown> & { state: unknown }): Promise<(ApprovalNeed & { approvals: number; approverPermission: string }) | null> {
@@ -77,33 +99,55 @@ export function createActionRunner({ prisma, audit, idempotency, outbox, actions
     return { ...need, approvals: need.approvals ?? approval.approvals, approverPermission: need.approverPermission ?? approval.approverPermission };
   }
 
-  function limitLookup(tx: Prisma.TransactionClient, action: ActionDefinition, actor: ActionActor) {
+  function limitLookup(client: pg.PoolClient, action: ActionDefinition, actor: ActionActor) {
     return async (currency: string): Promise<number> => {
-      const rows = await tx.$queryRaw<{ limit: bigint | null }[]>`
-        SELECT max((limits -> ${action.id} ->> ${currency})::bigint) AS "limit" FROM roles WHERE key = ANY(${actor.roles}::text[])`;
+      const { rows } = await client.query<{ limit: string | null }>(
+        'SELECT max((limits -> $1 ->> $2)::bigint) AS "limit" FROM roles WHERE key = ANY($3::text[])', [action.id, currency, actor.roles]);
       return Number(rows[0]?.limit ?? 0);
     };
   }
 
+  async function insertRun(client: pg.PoolClient, run: ActionRun): Promise<void> {
+    await client.query(INSERT_RUN, [
+      run.id, run.actionId, run.status, run.operatorId, run.operatorRoles, run.impersonatedUserId, run.targetType, run.targetId,
+      json(run.input), run.reasonCode, run.note, json(run.result), run.errorCode, json(run.error), run.approvalId, run.bulkJobId,
+      run.retryOfRunId, run.startedAt, run.finishedAt, run.durationMs,
+    ]);
+  }
+
+  function runRecord(execution: Execution, runId: string, startedAt: Date, outcome: Pick<ActionRun, 'status' | 'result' | 'errorCode' | 'error'>): ActionRun {
+    const { action, actor, request, origin = {} } = execution;
+    const finishedAt = new Date();
+    return {
+      id: runId, actionId: action.id, operatorId: actor.operatorId, operatorRoles: actor.roles, impersonatedUserId: actor.impersonatedUserId,
+      targetType: request.target.type, targetId: request.target.id, input: (request.input ?? null) as ActionRun['input'],
+      reasonCode: request.reasonCode, note: request.note, approvalId: origin.approvalId ?? null, bulkJobId: origin.bulkJobId ?? null,
+      retryOfRunId: origin.retryOfRunId ?? null, retriedByRunId: null, startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(),
+      ...outcome,
+    };
+  }
+
   // ---- the transaction: policy, change, audit, events, outbox, run, stored response
-  async function inTransaction(tx: Prisma.TransactionClient, execution: Execution, runId: string, startedAt: Date) {
+  async function inActionTransaction(client: pg.PoolClient, execution: Execution, runId: string, startedAt: Date) {
     const { action, actor, request, keyScope, origin = {} } = execution;
-    const sql = prismaExecutor(tx);
+    const sql = pgExecutor(client);
     const ctx: ActionContext<unknown> = {
-      tx, input: request.input, target: request.target, actor, reasonCode: request.reasonCode, note: request.note,
-      runId, now: startedAt, limit: limitLookup(tx, action, actor),
+      // Prisma joins this connection's transaction (src/db/transaction-scope.ts).
+      tx: prisma as unknown as Prisma.TransactionClient, sql: sqlTag(client),
+      input: request.input, target: request.target, actor, reasonCode: request.reasonCode, note: request.note,
+      runId, now: startedAt, limit: limitLookup(client, action, actor),
     };
     const state = await action.load(ctx);
 
     const need = execution.isPreApproved ? null : await approvalNeed(action, { ...ctx, state });
     if (need) {
       const payload: ApprovalPayload = { target: request.target, input: request.input, reasonCode: request.reasonCode, note: request.note };
-      const approval = await createApproval(tx, { actionId: action.id, actor, payload, reason: need.reason, approvalsRequired: need.approvals, approverPermission: need.approverPermission, now: startedAt });
+      const approval = await createApproval(ctx.tx, { actionId: action.id, actor, payload, reason: need.reason, approvalsRequired: need.approvals, approverPermission: need.approverPermission, now: startedAt });
       await audit.append(sql, {
         actor, action: 'approval.requested', entityType: 'approval', entityId: approval.id, reasonCode: request.reasonCode, note: request.note,
         after: { actionId: action.id, target: request.target, input: request.input, policyReason: need.reason }, outcome: 'succeeded',
       });
-      const response = json(202, { approval: approvalView(approval) });
+      const response = respond(202, { approval: approvalView(approval) });
       if (keyScope) await idempotency.complete(sql, keyScope, response);
       return { ...response, runId: null, approvalId: approval.id, outcome: 'pending_approval' as const };
     }
@@ -122,63 +166,47 @@ export function createActionRunner({ prisma, audit, idempotency, outbox, actions
     if (changes.length === 0) changes.push({ entityType: request.target.type, entityId: request.target.id, before: null, after: result });
     for (const change of changes) await audit.append(sql, { ...auditBase, ...change, outcome: 'succeeded' });
     if (events.length === 0) events.push({ name: 'AdminActionRecorded', entityType: request.target.type, entityId: request.target.id, payload: { actionId: action.id } });
-    await tx.domainEvent.createMany({
-      data: events.map((e) => ({ name: e.name, entityType: e.entityType, entityId: e.entityId, payload: toJsonValue({ ...e.payload, reasonCode: request.reasonCode }), runId, operatorId: actor.operatorId, occurredAt: startedAt })),
-    });
+    await client.query(INSERT_EVENTS, [
+      json(events.map((e) => ({ name: e.name, entity_type: e.entityType, entity_id: e.entityId, payload: { ...e.payload, reasonCode: request.reasonCode } }))),
+      runId, actor.operatorId, startedAt,
+    ]);
     if (messages.length > 0) await outbox.enqueue(sql, runId, messages);
-    const finishedAt = new Date();
-    const run = await tx.actionRun.create({
-      data: {
-        id: runId, actionId: action.id, status: 'succeeded', operatorId: actor.operatorId, operatorRoles: actor.roles,
-        impersonatedUserId: actor.impersonatedUserId, targetType: request.target.type, targetId: request.target.id,
-        input: toJsonValue(request.input), reasonCode: request.reasonCode, note: request.note, result: toJsonValue(result),
-        approvalId: origin.approvalId, bulkJobId: origin.bulkJobId, retryOfRunId: origin.retryOfRunId,
-        startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(),
-      },
-    });
-    if (origin.approvalId) await tx.approvalRequest.update({ where: { id: origin.approvalId }, data: { runId } });
-    if (origin.retryOfRunId) await tx.actionRun.update({ where: { id: origin.retryOfRunId }, data: { retriedByRunId: runId } });
-    const response = json(200, { run: runView(run) });
+    const run = runRecord(execution, runId, startedAt, { status: 'succeeded', result: result as ActionRun['result'], errorCode: null, error: null });
+    await insertRun(client, run);
+    if (origin.approvalId) await client.query('UPDATE approval_requests SET run_id = $2 WHERE id = $1', [origin.approvalId, runId]);
+    if (origin.retryOfRunId) await client.query('UPDATE action_runs SET retried_by_run_id = $2 WHERE id = $1', [origin.retryOfRunId, runId]);
+    const response = respond(200, { run: runView(run) });
     if (keyScope) await idempotency.complete(sql, keyScope, response);
     return { ...response, runId, approvalId: null, outcome: 'succeeded' as const };
   }
 
   // ---- a failure, recorded on its own: the failed run, its audit rows, the stored (or released) key
-  async function recordFailure(execution: Execution, runId: string, startedAt: Date, err: unknown, tx?: Prisma.TransactionClient): Promise<ExecutionResult> {
+  async function recordFailure(execution: Execution, runId: string, startedAt: Date, err: unknown, client?: pg.PoolClient): Promise<ExecutionResult> {
     const { action, actor, request, keyScope, origin = {} } = execution;
     const isExpected = err instanceof AppError;
     if (!isExpected) logger.error({ err, actionId: action.id, runId }, 'action failed');
     const appError = isExpected ? err : internalError();
     const error = { code: appError.code, message: appError.message, ...(isExpected ? {} : { class: (err as Error)?.name ?? 'Error' }) };
     const response = problem(new AppError({ ...problemOf(appError), extensions: { ...appError.extensions, runId } }));
-    const write = async (t: Prisma.TransactionClient) => {
-      const sql = prismaExecutor(t);
+    const write = async (client: pg.PoolClient) => {
+      const sql = pgExecutor(client);
       const auditBase = { actor, action: action.id, entityType: request.target.type, entityId: request.target.id, reasonCode: request.reasonCode, note: request.note };
       await audit.append(sql, { ...auditBase, outcome: 'attempted', after: { runId, input: request.input } });
       await audit.append(sql, { ...auditBase, outcome: 'failed', after: { runId, error } });
-      const finishedAt = new Date();
-      await t.actionRun.create({
-        data: {
-          id: runId, actionId: action.id, status: 'failed', operatorId: actor.operatorId, operatorRoles: actor.roles,
-          impersonatedUserId: actor.impersonatedUserId, targetType: request.target.type, targetId: request.target.id,
-          input: toJsonValue(request.input), reasonCode: request.reasonCode, note: request.note, errorCode: appError.code, error,
-          approvalId: origin.approvalId, bulkJobId: origin.bulkJobId, retryOfRunId: origin.retryOfRunId,
-          startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(),
-        },
-      });
-      if (origin.approvalId) await t.approvalRequest.update({ where: { id: origin.approvalId }, data: { runId } });
+      await insertRun(client, runRecord(execution, runId, startedAt, { status: 'failed', result: null, errorCode: appError.code, error }));
+      if (origin.approvalId) await client.query('UPDATE approval_requests SET run_id = $2 WHERE id = $1', [origin.approvalId, runId]);
       // An expected refusal is the key's answer; an unexpected failure gives the key back.
       if (keyScope && isExpected) await idempotency.complete(sql, keyScope, response);
     };
     try {
-      if (tx) await write(tx);
-      else await prisma.$transaction(write, TRANSACTION);
+      if (client) await write(client);
+      else await inTransaction(pool, write);
     } catch (recordErr) {
       // The database refuses even the failure record (it is down, or the audit log is): the
       // action changed nothing, and the operator gets a 500 that says so; the logs keep the rest.
       logger.error({ err: recordErr, actionId: action.id, runId }, 'could not record the failed run');
       if (keyScope) await idempotency.release(keyScope).catch(() => undefined);
-      if (tx) throw recordErr;
+      if (client) throw recordErr;
       return { ...problem(internalError()), isReplay: false, runId: null, approvalId: null, outcome: 'failed' };
     }
     if (keyScope && !isExpected) await idempotency.release(keyScope);
@@ -188,13 +216,17 @@ export function createActionRunner({ prisma, audit, idempotency, outbox, actions
   async function execute(execution: Execution): Promise<ExecutionResult> {
     const runId = randomUUID();
     const startedAt = new Date();
+    const { client } = execution;
     try {
-      const outcome = execution.tx
-        ? await savepoint(execution.tx, () => inTransaction(execution.tx!, execution, runId, startedAt))
-        : await prisma.$transaction((tx) => inTransaction(tx, execution, runId, startedAt), TRANSACTION);
+      const outcome = client
+        ? await inSavepoint(client, `target_${runId.replace(/-/g, '')}`, () => inActionTransaction(client, execution, runId, startedAt))
+        : await inTransaction(pool, async (c) => {
+          await c.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+          return inActionTransaction(c, execution, runId, startedAt);
+        });
       return { ...outcome, isReplay: false };
     } catch (err) {
-      return recordFailure(execution, runId, startedAt, err, execution.tx);
+      return recordFailure(execution, runId, startedAt, err, client);
     }
   }
 
@@ -227,19 +259,4 @@ export function createActionRunner({ prisma, audit, idempotency, outbox, actions
     get: (id) => byId.get(id),
     listFor: (operator) => actions.filter((a) => can(operator, a.permission)).map(describeAction),
   };
-}
-
-// A bulk chunk runs many targets in one transaction; each target gets a savepoint, so one target's
-// failure undoes only its own writes.
-async function savepoint<T>(tx: Prisma.TransactionClient, work: () => Promise<T>): Promise<T> {
-  const name = `target_${randomUUID().replace(/-/g, '')}`;
-  await tx.$executeRawUnsafe(`SAVEPOINT ${name}`);
-  try {
-    const result = await work();
-    await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${name}`);
-    return result;
-  } catch (err) {
-    await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`);
-    throw err;
-  }
 }

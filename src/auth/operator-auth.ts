@@ -21,20 +21,18 @@ export function hashPassword(password: string): Promise<string> {
 export function createOperatorAuth({ prisma }: { prisma: PrismaClient }) {
   const dummyHash = hashPassword(`dummy-${Math.random()}`);
 
+  // Runs on every request (the principal is reloaded each time): one raw statement, not Prisma's
+  // compiled relation query, which costs several times the CPU.
   async function loadPrincipal(operatorId: number): Promise<OperatorPrincipal | null> {
-    const operator = await prisma.operator.findUnique({
-      where: { id: operatorId },
-      include: { roles: { include: { role: true } } },
-    });
+    const rows = await prisma.$queryRaw<{ id: number; email: string; name: string; status: string; roles: string[] | null; permissions: string[] | null }[]>`
+      SELECT o.id, o.email, o.name, o.status::text AS status,
+             (SELECT array_agg(r.key ORDER BY r.key COLLATE "C") FROM operator_roles orr JOIN roles r ON r.id = orr.role_id WHERE orr.operator_id = o.id) AS roles,
+             (SELECT array_agg(DISTINCT p ORDER BY p COLLATE "C") FROM operator_roles orr JOIN roles r ON r.id = orr.role_id, unnest(r.permissions) AS p
+               WHERE orr.operator_id = o.id) AS permissions
+        FROM operators o WHERE o.id = ${operatorId}`;
+    const operator = rows[0];
     if (!operator || operator.status !== 'active') return null;
-    const roles = operator.roles.map((r) => r.role);
-    return {
-      id: operator.id,
-      email: operator.email,
-      name: operator.name,
-      roles: roles.map((r) => r.key).sort(),
-      permissions: [...new Set(roles.flatMap((r) => r.permissions))].sort(),
-    };
+    return { id: operator.id, email: operator.email, name: operator.name, roles: operator.roles ?? [], permissions: operator.permissions ?? [] };
   }
 
   async function authenticate({ email, password }: { email: string; password: string }): Promise<OperatorPrincipal | null> {

@@ -1,8 +1,9 @@
 // Prisma and our raw SQL share one pg pool; Prisma runs on the pg driver adapter
-// (no native query engine, see ../shared/STACK.md).
+// (no native query engine, see ../shared/STACK.md), and joins `inTransaction` scopes.
 import pg from 'pg';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { scopedPool } from './transaction-scope.js';
 
 export type Database = {
   url: string;
@@ -16,7 +17,8 @@ export function createDatabase({ url, max = 10, onIdleError }: { url: string; ma
   // An idle client losing its connection (server restart) must not crash the process; the next
   // query reconnects, and readiness reports the outage.
   pool.on('error', (err) => onIdleError?.(err));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Prisma joins the transaction of src/db/transaction-scope.ts when called inside one.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(scopedPool(pool)) });
   return {
     url,
     pool,

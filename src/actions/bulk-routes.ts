@@ -1,0 +1,28 @@
+// The bulk API (../shared/API.md "Actions"): start a job over many targets, and read its progress
+// with a per-target outcome list. Translation only: the bulk service checks, stores and answers.
+import { Router, type RequestHandler, type Response } from 'express';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
+import { sendActionResponse } from './action-routes.js';
+import type { BulkJobService } from './bulk-jobs.js';
+
+export function createBulkRoutes({ bulk, authenticated }: {
+  bulk: Pick<BulkJobService, 'submit' | 'get'>;
+  /** Any logged-in operator; the action's own permission is checked by the bulk service. */
+  authenticated: RequestHandler;
+}): Router {
+  const router = Router();
+  const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
+
+  router.post('/actions/:actionId/bulk', authenticated, async (req, res) => {
+    const response = await bulk.submit({
+      actionId: String(req.params.actionId), operator: operatorOf(res), idempotencyKey: req.get('idempotency-key'), body: req.body,
+    });
+    sendActionResponse(res, response);
+  });
+
+  router.get('/jobs/:id', authenticated, async (req, res) => {
+    res.json({ job: await bulk.get({ id: String(req.params.id), operator: operatorOf(res) }) });
+  });
+
+  return router;
+}
