@@ -27,7 +27,7 @@ export function createOperatorAuth({ prisma }: { prisma: PrismaClient }) {
     const rows = await prisma.$queryRaw<{ id: number; email: string; name: string; status: string; roles: string[] | null; permissions: string[] | null }[]>`
       SELECT o.id, o.email, o.name, o.status::text AS status,
              (SELECT array_agg(r.key ORDER BY r.key COLLATE "C") FROM operator_roles orr JOIN roles r ON r.id = orr.role_id WHERE orr.operator_id = o.id) AS roles,
-             (SELECT array_agg(DISTINCT p ORDER BY p COLLATE "C") FROM operator_roles orr JOIN roles r ON r.id = orr.role_id, unnest(r.permissions) AS p
+             (SELECT array_agg(DISTINCT p COLLATE "C" ORDER BY p COLLATE "C") FROM operator_roles orr JOIN roles r ON r.id = orr.role_id, unnest(r.permissions) AS p
                WHERE orr.operator_id = o.id) AS permissions
         FROM operators o WHERE o.id = ${operatorId}`;
     const operator = rows[0];

@@ -36,6 +36,7 @@ export function createSessionSettings({ config, pool, secret }: { config: Config
     createTableIfMissing: false,
     pruneSessionInterval: 15 * 60,
   });
+  throttleTouch(store);
   // The __Host- prefix needs a Secure cookie; over plain http://localhost (dev) it cannot be used.
   const cookieName = config.cookieSecure ? '__Host-opsdeck.sid' : 'opsdeck.sid';
   return {
@@ -58,6 +59,25 @@ export function createSessionSettings({ config, pool, secret }: { config: Config
         maxAge: config.SESSION_IDLE_MINUTES * 60_000,
       },
     },
+  };
+}
+
+// Idle expiry rolls on every request; writing it to the table each time would add a write to every
+// API call. The expiry is written at most once a minute per session (per process), so a session
+// may end up to a minute before its idle timeout: well inside that timeout's purpose.
+const TOUCH_EVERY_MS = 60_000;
+const TOUCH_MEMORY = 50_000;
+
+function throttleTouch(store: session.Store): void {
+  const touch = store.touch?.bind(store);
+  if (!touch) return;
+  const lastTouch = new Map<string, number>();
+  store.touch = (sid, sess, callback) => {
+    const now = Date.now();
+    if ((lastTouch.get(sid) ?? 0) + TOUCH_EVERY_MS > now) return callback?.();
+    if (lastTouch.size >= TOUCH_MEMORY) lastTouch.clear();
+    lastTouch.set(sid, now);
+    touch(sid, sess, callback);
   };
 }
 
