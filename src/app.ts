@@ -18,15 +18,19 @@ import { createSessionAudit } from './auth/session-audit.js';
 import { createAdmin } from './admin/create-admin.js';
 import { createAdminRouter } from './admin/admin-router.js';
 import { createAdminAccessGuard } from './admin/admin-access-guard.js';
+import { componentsBundle } from './admin/admin-components.js';
 import { buildRbacModel } from './rbac/rbac-model.js';
 import { createPermissionGuard } from './rbac/require-permission.js';
 import { createRbacRoutes } from './rbac/rbac-routes.js';
 import { createAuditRoutes } from './audit/audit-routes.js';
 import { createAuditAdminResource } from './audit/audit-admin-resource.js';
+import { buildAuditPiiLookup } from './audit/audit-masking.js';
 import { requireOperator } from './auth/require-operator.js';
 import { createActionServices, type ActionServices } from './actions/action-services.js';
 import { createActionRoutes } from './actions/action-routes.js';
+import { createBulkRoutes } from './actions/bulk-routes.js';
 import { createApprovalRoutes } from './approvals/approval-routes.js';
+import { buildOpenApi, createOpenApiRoute } from './http/openapi.js';
 import { correlationId } from './http/correlation.js';
 import { requestContext } from './http/request-context.js';
 import { createErrorHandler, notFoundHandler } from './http/errors.js';
@@ -57,7 +61,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const guard = createPermissionGuard({ auth, audit });
   const sessionAudit = createSessionAudit({ audit });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins });
-  const admin = createAdmin({ prisma: db.prisma, audit, rbac, extraResources: [createAuditAdminResource({ pool: db.pool })] });
+  const admin = createAdmin({ prisma: db.prisma, audit, rbac, actions, extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) })] });
 
   const app = express();
   app.disable('x-powered-by');
@@ -87,6 +91,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     createSessionMiddleware(session),
     refreshOperator({ auth }),
     createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }], audit }),
+    componentsBundle(admin),
     createAdminRouter({ admin, auth, session, logger, sessionAudit }),
   );
 
@@ -96,9 +101,11 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createSessionMiddleware(session));
   api.use(createSessionRoutes({ auth, cookieName: session.cookieName, sessionAudit }));
   api.use(createRbacRoutes({ prisma: db.prisma, guard, catalog: rbac.catalog }));
-  api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey }));
+  api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey, piiLookup: buildAuditPiiLookup(rbac.resources) }));
   const authenticated = requireOperator({ auth });
+  api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions }), authenticated }));
   api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, authenticated }));
+  api.use(createBulkRoutes({ bulk: actions.bulk, authenticated }));
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, authenticated }));
   api.use(notFoundHandler);
   app.use('/api', api);

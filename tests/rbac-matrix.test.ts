@@ -3,6 +3,7 @@
 // (docs/rbac-matrix.md, rendered from the same function) says. Plus what the matrix cannot show:
 // masking, denials as 403 problem+json that are recorded, roles changing mid-session, and a start
 // refused for an unknown permission key.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/platform/logger.js';
 import type { Plugin } from '../src/platform/plugin.js';
 import { ensureSeedRoles } from '../src/rbac/ensure-seed-roles.js';
-import { ADMIN_ACTIONS, buildRbacModel, type AdminActionName, type SeededRole } from '../src/rbac/rbac-model.js';
+import { ADMIN_ACTIONS, buildRbacModel, requiredPermission, type AdminActionName, type SeededRole } from '../src/rbac/rbac-model.js';
 import { accessMatrix, isAllowed, isRouteAllowed, renderAccessMatrix, type ResourceRow } from '../src/rbac/access-matrix.js';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -53,6 +54,29 @@ let baseUrl: string;
 const agents = new Map<string, Agent>();
 const operatorIds = new Map<string, number>();
 const sampleIds = new Map<string, string>();
+// Resources whose rows are per operator (visibleTo: approvals, runs): each role tries its own row.
+const ownSampleIds = new Map<string, string>();
+const sampleOf = (resource: string, role: string) => ownSampleIds.get(`${resource}:${role}`) ?? sampleIds.get(resource)!;
+
+// An approval request and a run of each role's own, for the per-operator resources.
+async function createOwnRows(operatorId: number, roleKey: string): Promise<void> {
+  const payload = { target: { type: 'order', id: '1' }, input: {}, reasonCode: 'goodwill_gesture', note: null };
+  const approval = await db.prisma.approvalRequest.create({
+    data: {
+      id: randomUUID(), actionId: 'order.refund', requestedBy: operatorId, requesterRoles: [roleKey], targetType: 'order', targetId: '1',
+      payload, payloadHash: 'a'.repeat(64), policyReason: 'matrix test', approvalsRequired: 1, approverPermission: 'refund.issue.over_limit',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  const run = await db.prisma.actionRun.create({
+    data: {
+      id: randomUUID(), actionId: 'order.cancel', status: 'failed', operatorId, operatorRoles: [roleKey], targetType: 'order', targetId: '1',
+      input: {}, reasonCode: 'buyer_request', errorCode: 'matrix_test', startedAt: new Date(),
+    },
+  });
+  ownSampleIds.set(`ApprovalRequest:${roleKey}`, approval.id);
+  ownSampleIds.set(`ActionRun:${roleKey}`, run.id);
+}
 
 // Denials recorded by the real audit service (committed rows, sealed into the chain or not yet).
 type DenialRow = { operatorId: number | null; roles: string[]; action: string; entityType: string | null; entityId: string | null; note: string | null; outcome: string };
@@ -91,6 +115,7 @@ beforeAll(async () => {
     matrix.roles.map(async (role, i) => {
       operatorIds.set(role.key, operators[i].id);
       agents.set(role.key, await logIn(operators[i]));
+      await createOwnRows(operators[i].id, role.key);
     }),
   );
   for (const resource of matrix.resources) {
@@ -117,7 +142,7 @@ const NEW_RECORDS: Record<string, (role: string) => Record<string, string>> = {
 };
 
 function call(agent: Agent, resource: string, action: AdminActionName, role: string): request.Test {
-  const id = encodeURIComponent(sampleIds.get(resource)!);
+  const id = encodeURIComponent(sampleOf(resource, role));
   const base = `/admin/api/resources/${resource}`;
   switch (action) {
     case 'list':
@@ -129,14 +154,14 @@ function call(agent: Agent, resource: string, action: AdminActionName, role: str
       return agent.post(`${base}/actions/new`).type('form').send(NEW_RECORDS[resource]?.(role) ?? {});
     case 'bulkDelete':
       // GET asks for the confirmation list: the access check runs, nothing is deleted.
-      return agent.get(`${base}/bulk/bulkDelete`).query({ recordIds: sampleIds.get(resource) });
+      return agent.get(`${base}/bulk/bulkDelete`).query({ recordIds: sampleOf(resource, role) });
     default:
       // show, and GET edit/delete: the form and the confirmation, never a change.
       return agent.get(`${base}/records/${id}/${action}`);
   }
 }
 
-function outcome(res: request.Response, action: AdminActionName, resource: string): Outcome {
+function outcome(res: request.Response, action: AdminActionName, resource: string, role: string): Outcome {
   const body = res.body ?? {};
   if (res.status === 403 && body.code === 'forbidden' && body.notice?.message === 'forbiddenError') return 'denied';
   const isOk =
@@ -146,7 +171,7 @@ function outcome(res: request.Response, action: AdminActionName, resource: strin
       ? Array.isArray(body.records) && (action !== 'bulkDelete' || body.records.length === 1)
       : action === 'new'
         ? body.notice?.type === 'success' && Boolean(body.record?.id)
-        : String(body.record?.id) === sampleIds.get(resource));
+        : String(body.record?.id) === sampleOf(resource, role));
   return isOk ? 'allowed' : `unexpected ${res.status} ${JSON.stringify(body).slice(0, 300)}`;
 }
 
@@ -185,7 +210,7 @@ describe.each(roles)('as %s', (roleKey, role: SeededRole) => {
       cells.map(async (c) => {
         if (c.action === 'new' && isAllowed(role, c.permission) && !NEW_RECORDS[c.resource]) throw new Error(`add a NEW_RECORDS entry for ${c.resource}`);
         const res = await call(agent, c.resource, c.action, roleKey);
-        return { cell: `${c.resource}.${c.action}`, expected: isAllowed(role, c.permission) ? 'allowed' : 'denied', actual: outcome(res, c.action, c.resource) };
+        return { cell: `${c.resource}.${c.action}`, expected: isAllowed(role, c.permission) ? 'allowed' : 'denied', actual: outcome(res, c.action, c.resource, roleKey) };
       }),
     );
     expect(answers.filter((a) => a.actual !== a.expected)).toEqual([]);
@@ -227,7 +252,9 @@ describe.each(roles)('as %s', (roleKey, role: SeededRole) => {
   });
 
   it('AdminJS itself allows the same cells, synchronously, and shows only those', () => {
-    const admin = createAdmin({ prisma: db.prisma, audit: createAuditRecorder(), rbac: model });
+    // Only access is looked at here: the services behind the buttons are never called.
+    const unused = () => Promise.reject(new Error('not called in this test'));
+    const admin = createAdmin({ prisma: db.prisma, audit: createAuditRecorder(), rbac: model, actions: { runner: { submit: unused }, approvals: { decide: unused }, runs: { retry: unused } } });
     const currentAdmin = { email: 'x@test.local', permissions: role.permissions };
     for (const resource of matrix.resources) {
       const decorated = admin.findResource(resource.model).decorate();
@@ -238,7 +265,12 @@ describe.each(roles)('as %s', (roleKey, role: SeededRole) => {
       }
       // What the UI offers: buttons, and the sidebar entry (a resource without list has no link).
       const shown = [...decorated.resourceActions(currentAdmin), ...decorated.recordActions(undefined as never, currentAdmin), ...decorated.bulkActions(undefined as never, currentAdmin)];
-      for (const action of shown) expect(`${resource.model}.${action.name}: ${isAllowed(role, resource.actions[action.name as AdminActionName])}`).toBe(`${resource.model}.${action.name}: true`);
+      const access = model.resources.find((r) => r.model === resource.model)!.access;
+      for (const action of shown) expect(`${resource.model}.${action.name}: ${isAllowed(role, requiredPermission(access, action.name))}`).toBe(`${resource.model}.${action.name}: true`);
+      // Custom actions too (the action runner's buttons, the inbox's decisions): each needs its own permission.
+      for (const [name, action] of Object.entries(decorated.actions)) {
+        expect({ cell: `${resource.model}.${name}`, isAccessible: action.isAccessible(currentAdmin) }).toEqual({ cell: `${resource.model}.${name}`, isAccessible: isAllowed(role, requiredPermission(access, name)) });
+      }
       expect(Boolean(decorated.getHref(currentAdmin))).toBe(isAllowed(role, resource.actions.list));
     }
   });

@@ -1,6 +1,8 @@
 // The marketplace's backoffice: every model as a generated resource, grouped by console.
 // Configuration only. Tables that grow with order volume are `isLarge` (estimated totals, keyset
-// paging) and sort only by indexed, non-null columns (`sortable`).
+// paging) and sort only by indexed, non-null columns (`sortable`). A resource's `entityType` is the
+// action target type of its records: every action targeting it becomes a button on its records
+// (and, listed in `bulkActions`, an action on a selection of them).
 import type { Before } from 'adminjs';
 import type { ResourceDefinition } from '../../src/platform/plugin.js';
 
@@ -20,12 +22,12 @@ export const marketplaceResources: ResourceDefinition[] = [
     options: list(['id', 'buyerUser', 'buyerOrg', 'totalAmount', 'currency', 'status', 'createdAt'], ['id', 'buyerUser', 'buyerOrg', 'status']),
   },
   {
-    model: 'Order', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true, sortable: ['createdAt'],
+    model: 'Order', entityType: 'order', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true, sortable: ['createdAt'],
     options: list(['id', 'checkout', 'sellerOrg', 'buyerUser', 'status', 'totalAmount', 'currency', 'createdAt'], ['id', 'checkout', 'sellerOrg', 'buyerUser', 'status']),
   },
   { model: 'OrderItem', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true, options: list(['id', 'order', 'listing', 'quantity', 'unitPriceAmount'], ['order', 'listing']) },
-  { model: 'CustomerUser', navigation: 'Orders', access: { read: 'customer.read' }, pii: { email: 'email', name: 'name', phone: 'phone' }, isLarge: true, options: list(['id', 'email', 'name', 'organization', 'status', 'createdAt'], ['id', 'email', 'organization', 'status']) },
-  { model: 'Organization', navigation: 'Orders', access: { read: 'customer.read' }, options: list(['id', 'name', 'kind', 'domain', 'status', 'frozenAt', 'createdAt'], ['id', 'name', 'kind', 'domain', 'status']) },
+  { model: 'CustomerUser', entityType: 'customer_user', bulkActions: ['risk_flag.raise'], navigation: 'Orders', access: { read: 'customer.read' }, pii: { email: 'email', name: 'name', phone: 'phone' }, isLarge: true, options: list(['id', 'email', 'name', 'organization', 'status', 'createdAt'], ['id', 'email', 'organization', 'status']) },
+  { model: 'Organization', entityType: 'organization', bulkActions: ['risk_flag.raise'], navigation: 'Orders', access: { read: 'customer.read' }, options: list(['id', 'name', 'kind', 'domain', 'status', 'frozenAt', 'createdAt'], ['id', 'name', 'kind', 'domain', 'status']) },
   // Shipping
   {
     model: 'Shipment', navigation: 'Shipping', access: { read: 'shipment.read' }, isLarge: true,
@@ -33,22 +35,22 @@ export const marketplaceResources: ResourceDefinition[] = [
   },
   // Payments
   {
-    model: 'Payment', navigation: 'Payments', access: { read: 'payment.read' }, isLarge: true,
+    model: 'Payment', entityType: 'payment', navigation: 'Payments', access: { read: 'payment.read' }, isLarge: true,
     options: list(['id', 'checkout', 'paymentIntentRef', 'chargeRef', 'amount', 'currency', 'status', 'createdAt'], ['id', 'checkout', 'paymentIntentRef', 'chargeRef', 'status']),
   },
   { model: 'PaymentAllocation', navigation: 'Payments', access: { read: 'payment.read' }, isLarge: true, options: list(['id', 'payment', 'order', 'amount'], ['payment', 'order']) },
   { model: 'Refund', navigation: 'Payments', access: { read: 'payment.read' }, isLarge: true, options: list(['id', 'order', 'payment', 'providerRef', 'amount', 'currency', 'status', 'reasonCode', 'createdAt'], ['order', 'providerRef', 'status']) },
-  { model: 'Payout', navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'amount', 'currency', 'status', 'scheduledFor', 'paidAt'], ['sellerOrg', 'status']) },
+  { model: 'Payout', entityType: 'payout', bulkActions: ['payout.hold'], navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'amount', 'currency', 'status', 'scheduledFor', 'paidAt'], ['sellerOrg', 'status']) },
   { model: 'PayoutHold', navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'payout', 'reason', 'placedByOperator', 'placedAt', 'releasedAt'], ['sellerOrg', 'payout']) },
   { model: 'LedgerEntry', navigation: 'Payments', access: { read: 'ledger.read' }, isLarge: true, options: list(['id', 'org', 'order', 'kind', 'amount', 'currency', 'createdAt'], ['org', 'order', 'kind']) },
   // Disputes
   { model: 'Dispute', navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'order', 'kind', 'status', 'slaDueAt', 'resolution', 'createdAt'], ['order', 'kind', 'status', 'slaDueAt']) },
   { model: 'DisputeEvidence', navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'dispute', 'kind', 'description', 'isReceived', 'receivedAt'], ['dispute', 'kind', 'isReceived']) },
   // Risk
-  { model: 'RiskFlag', navigation: 'Risk', access: { read: 'risk.read' }, options: list(['id', 'entityType', 'entityId', 'org', 'kind', 'severity', 'raisedAt', 'clearedAt'], ['entityType', 'entityId', 'org', 'severity']) },
+  { model: 'RiskFlag', entityType: 'risk_flag', bulkActions: ['risk_flag.clear'], navigation: 'Risk', access: { read: 'risk.read' }, options: list(['id', 'entityType', 'entityId', 'org', 'kind', 'severity', 'raisedAt', 'clearedAt'], ['entityType', 'entityId', 'org', 'severity']) },
   // Trust & Catalog
   { model: 'TrustCase', navigation: 'Trust & Catalog', access: { read: 'trust.read' }, options: list(['id', 'kind', 'status', 'subjectOrg', 'subjectUser', 'subjectListing', 'createdAt'], ['kind', 'status', 'subjectOrg']) },
-  { model: 'Listing', navigation: 'Trust & Catalog', access: { read: 'listing.read' }, options: list(['id', 'title', 'sellerOrg', 'priceAmount', 'currency', 'status', 'takedownAt'], ['id', 'title', 'sellerOrg', 'status']) },
+  { model: 'Listing', entityType: 'listing', bulkActions: ['listing.takedown', 'risk_flag.raise'], navigation: 'Trust & Catalog', access: { read: 'listing.read' }, options: list(['id', 'title', 'sellerOrg', 'priceAmount', 'currency', 'status', 'takedownAt'], ['id', 'title', 'sellerOrg', 'status']) },
   {
     model: 'CatalogItem', navigation: 'Trust & Catalog', access: { read: 'catalog.read', create: 'catalog.write', write: 'catalog.write' },
     options: { ...list(['id', 'sku', 'name', 'category', 'status'], ['sku', 'name', 'category', 'status']), editProperties: ['sku', 'name', 'category', 'status'] },

@@ -9,6 +9,7 @@ import type { Plugin } from '../platform/plugin.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
 import { createApprovalService } from '../approvals/approval-service.js';
 import { createActionRunner } from './action-runner.js';
+import { createBulkJobService } from './bulk-jobs.js';
 import { createIdempotencyStore } from './idempotency.js';
 import { createJobQueue, createOutbox } from './outbox.js';
 import { createRunService } from './run-service.js';
@@ -19,10 +20,11 @@ export function createActionServices({ db, audit, auth, logger, rbac, plugins }:
   const boss = createJobQueue({ pool: db.pool });
   const outbox = createOutbox({ boss, pool: db.pool, logger, handlers: Object.assign({}, ...plugins.map((p) => p.outboxHandlers ?? {})) });
   const idempotency = createIdempotencyStore({ pool: db.pool });
-  const runner = createActionRunner({ prisma: db.prisma, audit, idempotency, outbox, actions: rbac.actions, logger });
+  const runner = createActionRunner({ db, audit, idempotency, outbox, actions: rbac.actions, logger });
   const runs = createRunService({ prisma: db.prisma, audit, idempotency, runner });
   const approvals = createApprovalService({ prisma: db.prisma, audit, auth, idempotency, runner });
-  return { boss, outbox, idempotency, runner, runs, approvals };
+  const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger });
+  return { boss, outbox, idempotency, runner, runs, approvals, bulk };
 }
 
 export type ActionServices = ReturnType<typeof createActionServices>;

@@ -4,6 +4,21 @@
 // "error fetching" notice when a call answers 403 (e.g. after the operator's roles changed
 // mid-session), so those name that cause too.
 export const ADMIN_TRANSLATIONS = {
+  labels: {
+    AuditLog: 'Audit log',
+    ApprovalRequest: 'Approvals',
+    ActionRun: 'Runs & exceptions',
+  },
+  // The core screens' buttons (the runner's are labelled with each action's title).
+  actions: {
+    approve: 'Approve',
+    deny: 'Deny',
+    pendingForMe: 'Pending for me',
+    mine: 'Mine',
+    decided: 'Decided',
+    retry: 'Retry',
+    openExceptions: 'Open exceptions',
+  },
   messages: {
     forbiddenError: 'You do not have the permission for this action. Ask a role manager if your work needs it.',
     anyForbiddenError: 'You do not have the permission for this action. Ask a role manager if your work needs it.',

@@ -4,3 +4,6 @@
 import { projectPath } from '../platform/paths.js';
 
 process.env.ADMIN_JS_TMP_DIR ??= projectPath('adminjs-bundle');
+// The components bundle is built by src/admin/admin-components.ts in every environment (AdminJS's
+// own build runs only in production, unawaited, and would race it).
+process.env.ADMIN_JS_SKIP_BUNDLE ??= 'true';

@@ -5,7 +5,7 @@
 // read-only, changed by audited actions (the action runner) instead.
 import './adminjs-env.js';
 import fs from 'node:fs';
-import AdminJS, { type Action, type ActionContext, type ActionResponse, type ResourceWithOptions } from 'adminjs';
+import AdminJS, { type Action, type ActionContext, type ActionResponse, type PropertyOptions, type ResourceWithOptions } from 'adminjs';
 import { Database, getModelByName } from '@adminjs/prisma';
 import type { PrismaClient } from '@prisma/client';
 import type { ResourceDefinition } from '../platform/plugin.js';
@@ -19,6 +19,14 @@ import type { AuditService } from '../audit/types.js';
 import { NAVIGATION } from './navigation.js';
 import { ADMIN_TRANSLATIONS } from './admin-translations.js';
 import { projectPath } from '../platform/paths.js';
+import type { ActionRunner } from '../actions/types.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
+import type { RunService } from '../actions/run-service.js';
+import { actionBindings } from '../actions/action-bindings.js';
+import { createComponents, type AdminComponents } from './admin-components.js';
+import { runnerActions } from './runner-actions.js';
+import { approvalAdmin } from './approval-admin.js';
+import { runAdmin } from './run-admin.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -37,10 +45,57 @@ type ActionOptions = Partial<Action<ActionResponse>>;
 type Hooks = ReturnType<typeof createRbacHooks>;
 const asList = <T>(hook: T | T[] | undefined): T[] => (hook === undefined ? [] : Array.isArray(hook) ? hook : [hook]);
 
+/** The services behind the backoffice's action buttons: the same ones the HTTP API calls. */
+export type AdminActionServices = {
+  runner: Pick<ActionRunner, 'submit'>;
+  approvals: Pick<ApprovalService, 'decide'>;
+  runs: Pick<RunService, 'retry'>;
+};
+
+// Two sets of options for the same actions, hooks of both kept (the definition's run first).
+function mergeActions(a: Record<string, ActionOptions>, b: Record<string, ActionOptions>): Record<string, ActionOptions> {
+  const merged: Record<string, ActionOptions> = { ...a };
+  for (const [name, options] of Object.entries(b)) {
+    const own = a[name] ?? {};
+    merged[name] = { ...own, ...options, before: [...asList(own.before), ...asList(options.before)], after: [...asList(own.after), ...asList(options.after)] };
+  }
+  return merged;
+}
+
+/**
+ * What the admin face adds to a resource besides its configuration: the action runner's buttons
+ * (from the actions targeting its entity type), and the behaviour of the core's inbox and runs
+ * screens (their services are only known here).
+ */
+function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma, components, apiRoot }: {
+  rbac: RbacModel; services: AdminActionServices; prisma: PrismaClient; components: AdminComponents; apiRoot: string;
+}): { actions: Record<string, ActionOptions>; properties: Record<string, PropertyOptions> } {
+  const runner = runnerActions({ definition, actions: rbac.actions, runner: services.runner, components, apiRoot });
+  const core =
+    definition.model === 'ApprovalRequest' ? approvalAdmin({ approvals: services.approvals, prisma, components })
+    : definition.model === 'ActionRun' ? { ...runAdmin({ runs: services.runs, components }), properties: {} }
+    : { actions: {}, properties: {} };
+  return { actions: { ...runner, ...core.actions }, properties: core.properties };
+}
+
+// Columns that are not columns: offered in the filter drawer as a choice (src/platform/plugin.ts).
+const virtualFilterProperties = (definition: ResourceDefinition): Record<string, PropertyOptions> =>
+  Object.fromEntries(
+    Object.entries(definition.virtualFilters ?? {}).map(([name, filter]) => [
+      name,
+      { type: 'string', availableValues: filter.values, isSortable: false, isVisible: { list: false, show: false, edit: false, filter: true } },
+    ]),
+  );
+
+// JSON columns are shown as indented JSON on show pages (AdminJS shows nothing for them).
+const jsonProperties = (model: { fields: unknown[] }, components: AdminComponents): Record<string, PropertyOptions> =>
+  Object.fromEntries(
+    (model.fields as { name: string; type: string }[]).filter((f) => f.type === 'Json').map((f) => [f.name, { components: { show: components.JsonValue } }]),
+  );
+
 // Every standard action and every custom one the definition configures gets its access from the
 // resource's declared permissions; a definition cannot grant access through its own options.
-function actionsWithAccess(definition: ResourceDefinition, hooks: Hooks, extraBefore: Partial<Record<string, ActionOptions['before']>>) {
-  const configured = (definition.options?.actions ?? {}) as Record<string, ActionOptions>;
+function actionsWithAccess(definition: ResourceDefinition, configured: Record<string, ActionOptions>, hooks: Hooks, extraBefore: Partial<Record<string, ActionOptions['before']>>) {
   const names = [...new Set([...ADMIN_ACTIONS, ...Object.keys(configured)])];
   return Object.fromEntries(
     names.map((name) => {
@@ -65,8 +120,10 @@ function actionsWithAccess(definition: ResourceDefinition, hooks: Hooks, extraBe
 }
 
 /** The backoffice over the core's resources and those of every installed plugin. */
-export function createAdmin({ prisma, audit, rbac, extraResources = [], rootPath = '/admin' }: {
+export function createAdmin({ prisma, audit, rbac, actions: services, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
   prisma: PrismaClient;
+  /** The runner, approvals and runs: action buttons call the same services as the HTTP API. */
+  actions: AdminActionServices;
   /** Every backoffice write is audited in its own transaction (src/hooks/audited-writes.ts). */
   audit: AuditService;
   /** buildRbacModel({ plugins }): the resources, their permissions and the catalog. */
@@ -74,8 +131,11 @@ export function createAdmin({ prisma, audit, rbac, extraResources = [], rootPath
   /** Resources not backed by a Prisma model (the audit log), appended as they are. */
   extraResources?: ResourceWithOptions[];
   rootPath?: string;
+  /** Where the HTTP API is mounted (the bulk form calls it). */
+  apiRoot?: string;
 }): AdminJS {
   const resources = rbac.resources;
+  const { loader: componentLoader, components } = createComponents();
   const write = createAuditedWrites({ prisma, audit });
   const hooks = createRbacHooks({ resources });
   // Roles are saved only with keys the catalog knows (the start refuses unknown ones).
@@ -97,6 +157,8 @@ export function createAdmin({ prisma, audit, rbac, extraResources = [], rootPath
             .map((f) => [f.name, { isSortable: false, ...definition.options?.properties?.[f.name] }]),
         )
       : {};
+    const service = serviceOptions(definition, { rbac, services, prisma, components, apiRoot });
+    const configured = mergeActions((definition.options?.actions ?? {}) as Record<string, ActionOptions>, service.actions);
     return {
       resource: {
         model,
@@ -105,22 +167,29 @@ export function createAdmin({ prisma, audit, rbac, extraResources = [], rootPath
         large: definition.isLarge ? { table, sortable: definition.sortable ?? [] } : undefined,
         secretFields: definition.secretFields,
         write,
+        visibleTo: definition.visibleTo,
+        virtualFilters: definition.virtualFilters,
       },
       options: {
         ...definition.options,
         // `unsortable` already carries the definition's own settings for those properties.
-        properties: { ...definition.options?.properties, ...unsortable },
+        properties: { ...jsonProperties(model, components), ...virtualFilterProperties(definition), ...service.properties, ...definition.options?.properties, ...unsortable },
         navigation,
         sort: definition.options?.sort ?? { sortBy: 'id', direction: 'desc' as const },
-        actions: actionsWithAccess(definition, hooks, definition.model === 'Role' ? { new: validateRole(definition), edit: validateRole(definition) } : {}),
+        actions: actionsWithAccess(definition, configured, hooks, definition.model === 'Role' ? { new: validateRole(definition), edit: validateRole(definition) } : {}),
       },
     };
   });
+  // Button labels: each runner action's title ("Freeze organization"), and the core screens' own.
+  const actionLabels = Object.fromEntries(
+    resources.flatMap((d) => actionBindings(d, rbac.actions)).map((b) => [b.name, b.kind === 'bulk' ? `${b.action.title} (selected)` : b.action.title]),
+  );
   return new AdminJS({
     rootPath,
     loginPath: `${rootPath}/login`,
     logoutPath: `${rootPath}/logout`,
     resources: [...adminResources, ...extraResources],
+    componentLoader,
     branding: { companyName: 'opsdeck', logo: false, withMadeWithLove: false },
     settings: { defaultPerPage: 20 },
     // Group names are shown as written; AdminJS would otherwise start-case them ("Trust Catalog").
@@ -128,7 +197,11 @@ export function createAdmin({ prisma, audit, rbac, extraResources = [], rootPath
       language: 'en',
       availableLanguages: ['en'],
       translations: {
-        en: { labels: { ...Object.fromEntries(Object.keys(NAVIGATION).map((name) => [name, name])), AuditLog: 'Audit log' }, messages: ADMIN_TRANSLATIONS.messages },
+        en: {
+          labels: { ...Object.fromEntries(Object.keys(NAVIGATION).map((name) => [name, name])), ...ADMIN_TRANSLATIONS.labels },
+          actions: { ...ADMIN_TRANSLATIONS.actions, ...actionLabels },
+          messages: ADMIN_TRANSLATIONS.messages,
+        },
       },
     },
   });

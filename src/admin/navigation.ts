@@ -7,5 +7,7 @@ export const NAVIGATION: Record<string, { name: string; icon: string }> = {
   Risk: { name: 'Risk', icon: 'Shield' },
   'Trust & Catalog': { name: 'Trust & Catalog', icon: 'Package' },
   Support: { name: 'Support', icon: 'LifeBuoy' },
+  // The operator's own work across consoles: the approvals inbox, runs and exceptions.
+  Actions: { name: 'Actions', icon: 'Activity' },
   Administration: { name: 'Administration', icon: 'Settings' },
 };

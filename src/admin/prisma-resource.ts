@@ -1,9 +1,16 @@
 // The @adminjs/prisma resource, plus what stock AdminJS lacks for tables of millions of rows:
 // an estimated total instead of COUNT(*), and keyset paging instead of a deep OFFSET. The stock
 // list handler is unchanged; it asks for (offset, limit) and we answer from a cursor.
+//
+// Resources with `visibleTo` (row-level visibility) answer every read (list, count, show, search,
+// bulk selections, related records) only within the operator's rows, from the action context's
+// currentAdmin: a row outside does not exist for them, whatever the UI asks. Virtual filters
+// (conditions that are not columns) are resolved here too.
 import { Resource, convertFilter, convertParam } from '@adminjs/prisma';
-import type { ActionContext, BaseRecord, Filter } from 'adminjs';
+import { BaseRecord, type ActionContext, type Filter } from 'adminjs';
 import type { AuditedWriter } from '../hooks/audited-writes.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
+import type { RowFilter, VirtualFilter } from '../platform/plugin.js';
 import { CursorCache } from './cursor-cache.js';
 
 export type LargeTableOptions = {
@@ -18,9 +25,13 @@ type ResourceArgs = ConstructorParameters<typeof Resource>[0] & {
   secretFields?: string[];
   /** Runs every write in a transaction with its audit row (src/hooks/audited-writes.ts). */
   write: AuditedWriter;
+  visibleTo?: (operator: OperatorPrincipal) => RowFilter;
+  virtualFilters?: Record<string, VirtualFilter>;
 };
 type Sort = { sortBy?: string; direction?: 'asc' | 'desc' };
 type Row = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Below this many rows an exact count is cheap; above it, the planner's estimate is shown.
 const EXACT_COUNT_CAP = 10_000;
@@ -30,12 +41,16 @@ export class PrismaResource extends Resource {
   private readonly write: AuditedWriter;
   private readonly secretFields: string[];
   private readonly cursors = new CursorCache(5_000);
+  private readonly visibleTo?: (operator: OperatorPrincipal) => RowFilter;
+  private readonly virtualFilters: Record<string, VirtualFilter>;
 
   constructor(args: ResourceArgs) {
     super(args);
     this.large = args.large;
     this.write = args.write;
     this.secretFields = args.secretFields ?? [];
+    this.visibleTo = args.visibleTo;
+    this.virtualFilters = args.virtualFilters ?? {};
     // Secret columns are dropped from the resource itself: hiding them in the UI (isVisible) would
     // still send them in every list and show response.
     for (const field of args.secretFields ?? []) delete (this.propertiesObject as Record<string, unknown>)[field];
@@ -70,13 +85,64 @@ export class PrismaResource extends Resource {
     });
   }
 
-  private where(filter?: Filter): Row {
-    return convertFilter(this.model.fields, filter);
+  // ---- Reads: the filter's columns, its virtual filters, and the operator's rows. null: nothing.
+  private where(filter: Filter | undefined, context?: ActionContext): Row | null {
+    const columns = Object.fromEntries(Object.entries(filter?.filters ?? {}).filter(([, f]) => f.property));
+    const conditions: Row[] = [convertFilter(this.model.fields, filter ? ({ ...filter, filters: columns } as Filter) : undefined)];
+    const operator = context?.currentAdmin as OperatorPrincipal | undefined;
+    for (const { path, value } of Object.values(filter?.filters ?? {})) {
+      if (columns[path]) continue;
+      const virtual = this.virtualFilters[path];
+      // A filter on something that is neither a column nor a virtual filter matches nothing.
+      if (!virtual || !operator) return null;
+      const condition = virtual.where(String(value), operator);
+      if (!condition) return null;
+      conditions.push(condition);
+    }
+    if (this.visibleTo) {
+      // Deny by default: no operator in the context, no rows.
+      if (!operator) return null;
+      conditions.push(this.visibleTo(operator));
+    }
+    const nonEmpty = conditions.filter((c) => Object.keys(c).length > 0);
+    return nonEmpty.length <= 1 ? (nonEmpty[0] ?? {}) : { AND: nonEmpty };
   }
 
-  async count(filter: Filter): Promise<number> {
-    if (!this.large) return super.count(filter);
-    const where = this.where(filter);
+  /** The record's key within the operator's rows (null when the id cannot name a row of this model). */
+  private keyWhere(id: string | number, context?: ActionContext): Row | null {
+    const scope = this.where(undefined, context);
+    if (!scope) return null;
+    const key = this.key(id);
+    return Object.keys(scope).length === 0 ? key : { AND: [key, scope] };
+  }
+
+  // A uuid key asked for "abc" (a hand-typed URL) names no row; PostgreSQL would refuse the query.
+  private isPossibleId(id: string | number): boolean {
+    const nativeType = (this.idProperty as unknown as { column?: { nativeType?: [string, unknown] | null } }).column?.nativeType?.[0];
+    return nativeType !== 'Uuid' || UUID.test(String(id));
+  }
+
+  async findOne(id: string | number, context?: ActionContext): Promise<BaseRecord | null> {
+    const where = this.isPossibleId(id) ? this.keyWhere(id, context) : null;
+    if (!where) return null;
+    const row = await this.manager.findFirst({ where });
+    return row ? this.build(this.prepareReturnValues(row)) : null;
+  }
+
+  async findMany(ids: (string | number)[], context?: ActionContext): Promise<BaseRecord[]> {
+    const scope = this.where(undefined, context);
+    const possible = ids.filter((id) => this.isPossibleId(id));
+    if (!scope || possible.length === 0) return [];
+    const idPath = this.idProperty.path();
+    const keys = { [idPath]: { in: possible.map((id) => convertParam(this.idProperty, this.model.fields, id)) } };
+    const rows: Row[] = await this.manager.findMany({ where: Object.keys(scope).length === 0 ? keys : { AND: [keys, scope] } });
+    return rows.map((row) => this.build(this.prepareReturnValues(row)));
+  }
+
+  async count(filter: Filter, context?: ActionContext): Promise<number> {
+    const where = this.where(filter, context);
+    if (!where) return 0;
+    if (!this.large) return this.manager.count({ where });
     const capped: number = await this.manager.count({ where, take: EXACT_COUNT_CAP + 1 });
     if (capped <= EXACT_COUNT_CAP) return capped;
     if (Object.keys(where).length > 0) return capped;
@@ -87,12 +153,17 @@ export class PrismaResource extends Resource {
     return Math.max(capped, Math.round(estimate));
   }
 
-  async find(filter: Filter, params: { limit?: number; offset?: number; sort?: Sort } = {}): Promise<BaseRecord[]> {
-    if (!this.large) return super.find(filter, params);
+  async find(filter: Filter, params: { limit?: number; offset?: number; sort?: Sort } = {}, context?: ActionContext): Promise<BaseRecord[]> {
+    const where = this.where(filter, context);
+    if (!where) return [];
+    if (!this.large) {
+      const { limit = 10, offset = 0, sort = {} } = params;
+      const rows: Row[] = await this.manager.findMany({ where, skip: offset, take: limit, orderBy: this.buildSortBy(sort) });
+      return rows.map((row) => new BaseRecord(this.prepareReturnValues(row), this));
+    }
     const { limit = 10, offset = 0 } = params;
     const idPath = this.idProperty.path();
     const sort = this.keysetSort(params.sort);
-    const where = this.where(filter);
     const orderBy = [{ [sort.column]: sort.direction }, ...(sort.column === idPath ? [] : [{ [idPath]: sort.direction }])];
     const cacheKey = JSON.stringify({ where, sort, limit });
 

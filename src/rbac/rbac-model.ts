@@ -6,6 +6,7 @@
 // test all read this one model.
 import type { Plugin, ResourceAccess, ResourceDefinition, RoleLimits } from '../platform/plugin.js';
 import type { ActionDefinition } from '../actions/define-action.js';
+import { actionBindings, bindingProblems } from '../actions/action-bindings.js';
 import { coreResources } from '../resources/core-resources.js';
 import { CORE_PERMISSIONS, type Permission, type PermissionCatalog } from './permissions.js';
 import { CORE_SEED_GRANTS, SEED_ROLES, type SeedRole } from './seed-roles.js';
@@ -48,6 +49,14 @@ export function requiredPermission(access: ResourceAccess, action: string): Perm
   }
 }
 
+/** The resource with its action-runner buttons added to `access.actions` (see src/actions/action-bindings.ts). */
+function withActionButtons(resource: ResourceDefinition, actions: ActionDefinition[]): ResourceDefinition {
+  const bindings = actionBindings(resource, actions);
+  if (bindings.length === 0 || !resource.access) return resource;
+  const buttons = Object.fromEntries(bindings.map((b) => [b.name, b.permission]));
+  return { ...resource, access: { ...resource.access, actions: { ...buttons, ...resource.access.actions } } };
+}
+
 export function isKnownPermission(catalog: PermissionCatalog, key: string): boolean {
   return Object.hasOwn(catalog, key);
 }
@@ -88,22 +97,6 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
     limits: Object.assign({}, ...plugins.map((p) => p.seedLimits?.[role.key] ?? {})) as RoleLimits,
   }));
 
-  // ---- resources: one definition per model, every action's key declared
-  const resources = [...coreResources, ...plugins.flatMap((p) => p.resources)];
-  const models = new Set<string>();
-  for (const resource of resources) {
-    if (models.has(resource.model)) problems.push(`resource ${resource.model} is defined twice`);
-    models.add(resource.model);
-    if (!resource.access?.read) {
-      problems.push(`resource ${resource.model} declares no read permission (access.read)`);
-      continue;
-    }
-    const { actions, ...standard } = resource.access;
-    for (const [what, key] of [...Object.entries(standard), ...Object.entries(actions ?? {})]) {
-      if (key !== undefined && !isKnownPermission(catalog, key)) problems.push(`resource ${resource.model} requires unknown permission ${key} (${what})`);
-    }
-  }
-
   // ---- actions: unique ids, known permissions (the action's and its approvers')
   const actions = plugins.flatMap((p) => p.actions ?? []);
   const actionIds = new Set<string>();
@@ -114,6 +107,31 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
       if (key !== undefined && !isKnownPermission(catalog, key)) problems.push(`action ${action.id} requires unknown permission ${key}`);
     }
     if (action.reasonCodes.length === 0) problems.push(`action ${action.id} accepts no reason code`);
+  }
+
+  // ---- resources: one definition per model, every action's key declared; the runner's buttons
+  // (actions targeting the resource's entity type) join `access.actions` with each action's permission
+  const declared = [...coreResources, ...plugins.flatMap((p) => p.resources)];
+  const resources = declared.map((resource) => withActionButtons(resource, actions));
+  const models = new Set<string>();
+  const entityTypes = new Map<string, string>();
+  for (const resource of declared) problems.push(...bindingProblems(resource, actions));
+  for (const resource of resources) {
+    if (models.has(resource.model)) problems.push(`resource ${resource.model} is defined twice`);
+    models.add(resource.model);
+    if (resource.entityType) {
+      const other = entityTypes.get(resource.entityType);
+      if (other) problems.push(`resources ${other} and ${resource.model} both claim entity type ${resource.entityType}`);
+      entityTypes.set(resource.entityType, resource.model);
+    }
+    if (!resource.access?.read) {
+      problems.push(`resource ${resource.model} declares no read permission (access.read)`);
+      continue;
+    }
+    const { actions: custom, ...standard } = resource.access;
+    for (const [what, key] of [...Object.entries(standard), ...Object.entries(custom ?? {})]) {
+      if (key !== undefined && !isKnownPermission(catalog, key)) problems.push(`resource ${resource.model} requires unknown permission ${key} (${what})`);
+    }
   }
 
   // ---- API routes

@@ -43,7 +43,10 @@ export const CORE_SEED_GRANTS: Record<keyof typeof CORE_PERMISSIONS, SeedRoleKey
   'audit.read': ['risk_agent', 'finance_admin', 'support_admin', 'hotline_supervisor'],
   'audit.export': [],
   'audit.verify': [],
+  // Anyone may run some action, or ask for an approval: everyone sees their own runs and requests.
+  'run.own.read': EVERY_ROLE,
   'run.read': ['risk_agent', 'finance_admin', 'support_admin', 'hotline_supervisor'],
+  'approval.read': EVERY_ROLE,
   'approval.decide': ['risk_agent', 'finance_admin', 'catalog_admin', 'support_admin', 'implementation_manager', 'hotline_supervisor'],
   'pii.read': ['risk_agent', 'support_admin'],
   'user.impersonate': ['support_admin'],

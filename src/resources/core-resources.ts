@@ -1,5 +1,15 @@
-// AdminJS configuration of the core's own models. Configuration only.
+// AdminJS configuration of the core's own models. Configuration only: the approvals inbox's
+// Approve / Deny and the runs screen's Retry are wired to their services in src/admin/.
 import type { ResourceDefinition } from '../platform/plugin.js';
+import { inboxViewWhere, visibleTo, type InboxView } from '../approvals/approval-routes.js';
+import { runsVisibleTo } from '../actions/run-visibility.js';
+
+const INBOX_VIEWS: { value: InboxView; label: string }[] = [
+  { value: 'for_me', label: 'Pending for me' },
+  { value: 'mine', label: 'Mine' },
+  { value: 'decided', label: 'Decided' },
+];
+const isInboxView = (value: string): value is InboxView => INBOX_VIEWS.some((v) => v.value === value);
 
 export const coreResources: ResourceDefinition[] = [
   {
@@ -30,6 +40,57 @@ export const coreResources: ResourceDefinition[] = [
       editProperties: ['key', 'name', 'description', 'permissions'],
       // @adminjs/prisma does not mark list columns as arrays; without this the show page is empty.
       properties: { permissions: { isArray: true } },
+    },
+  },
+  {
+    // The Approvals inbox. Everyone may open it, and sees only their own requests and those they
+    // could decide (the same rule as GET /api/approvals), whatever they filter or search for.
+    // Read-only: a request changes only by a decision (Approve / Deny, approvals.decide).
+    model: 'ApprovalRequest',
+    navigation: 'Actions',
+    access: {
+      read: 'approval.read',
+      actions: { approve: 'approval.decide', deny: 'approval.decide', pendingForMe: 'approval.read', mine: 'approval.read', decided: 'approval.read' },
+    },
+    visibleTo: (operator) => visibleTo(operator),
+    virtualFilters: {
+      view: { values: INBOX_VIEWS, where: (value, operator) => (isInboxView(value) ? inboxViewWhere(value, operator) : null) },
+    },
+    options: {
+      listProperties: ['createdAt', 'actionId', 'status', 'requester', 'targetType', 'targetId', 'policyReason', 'expiresAt'],
+      filterProperties: ['view', 'status', 'actionId', 'requester', 'targetType', 'targetId', 'createdAt'],
+      showProperties: [
+        'id', 'status', 'actionId', 'requester', 'requesterRoles', 'targetType', 'targetId', 'policyReason', 'payload', 'payloadHash',
+        'approvalsRequired', 'approverPermission', 'decisions', 'runId', 'createdAt', 'expiresAt', 'decidedAt',
+      ],
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      properties: { requesterRoles: { isArray: true } },
+    },
+  },
+  {
+    // Runs & exceptions: every execution of an action. Own runs, everyone's with run.read. A failed
+    // run not yet retried is an open exception, with a Retry (runs.retry re-checks the permission).
+    model: 'ActionRun',
+    navigation: 'Actions',
+    isLarge: true,
+    sortable: ['startedAt'],
+    access: { read: 'run.own.read', actions: { retry: 'run.own.read', openExceptions: 'run.own.read' } },
+    visibleTo: (operator) => runsVisibleTo(operator),
+    virtualFilters: {
+      exception: {
+        values: [{ value: 'open', label: 'Open (failed, not retried)' }],
+        where: (value) => (value === 'open' ? { status: 'failed', retriedByRunId: null } : null),
+      },
+    },
+    options: {
+      listProperties: ['startedAt', 'actionId', 'status', 'operator', 'targetType', 'targetId', 'reasonCode', 'errorCode', 'durationMs'],
+      filterProperties: ['status', 'exception', 'actionId', 'operator', 'targetType', 'targetId', 'errorCode'],
+      showProperties: [
+        'id', 'actionId', 'status', 'operator', 'operatorRoles', 'impersonatedUserId', 'targetType', 'targetId', 'input', 'reasonCode', 'note',
+        'result', 'errorCode', 'error', 'approvalId', 'bulkJobId', 'retryOfRunId', 'retriedByRunId', 'startedAt', 'finishedAt', 'durationMs',
+      ],
+      sort: { sortBy: 'startedAt', direction: 'desc' },
+      properties: { operatorRoles: { isArray: true } },
     },
   },
 ];

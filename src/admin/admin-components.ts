@@ -1,0 +1,93 @@
+// The backoffice's own React components (src/admin/components/) and their browser bundle. AdminJS
+// bundles user components only in production at start, and in development serves whatever bundle
+// file exists, however stale. So the bundle is built here, in every environment, when the entry or
+// a component's source changed (a fingerprint file beside it), before AdminJS serves it; AdminJS's
+// own production bundling is switched off (src/admin/adminjs-env.ts) so the two never race.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type AdminJS from 'adminjs';
+import { ComponentLoader } from 'adminjs';
+import { ADMIN_JS_TMP_DIR, COMPONENTS_OUTPUT_PATH, componentsBundler, generateUserComponentEntry } from 'adminjs/bundler';
+import type { RequestHandler } from 'express';
+import { projectPath } from '../platform/paths.js';
+
+const COMPONENTS_DIR = projectPath('src', 'admin', 'components');
+const FINGERPRINT_FILE = path.join(ADMIN_JS_TMP_DIR, 'components.sha256');
+const LOCK_DIR = path.join(ADMIN_JS_TMP_DIR, 'components.lock');
+const LOCK_POLL_MS = 250;
+const LOCK_WAIT_MS = 120_000;
+const STALE_LOCK_MS = 120_000;
+
+export function createComponents() {
+  const loader = new ComponentLoader();
+  const file = (name: string) => path.join(COMPONENTS_DIR, name);
+  const components = {
+    ActionForm: loader.add('OpsdeckActionForm', file('action-form.tsx')),
+    BulkActionForm: loader.add('OpsdeckBulkActionForm', file('bulk-action-form.tsx')),
+    ConfirmForm: loader.add('OpsdeckConfirmForm', file('confirm-form.tsx')),
+    JsonValue: loader.add('OpsdeckJsonValue', file('json-value.tsx')),
+  };
+  return { loader, components };
+}
+
+export type AdminComponents = ReturnType<typeof createComponents>['components'];
+
+async function fingerprint(entry: string): Promise<string> {
+  // The build minifies in production only: the environment is part of what was built.
+  const hash = createHash('sha256').update(process.env.NODE_ENV === 'production' ? 'production' : 'development').update(entry);
+  for (const name of (await fs.readdir(COMPONENTS_DIR)).sort()) hash.update(name).update(await fs.readFile(path.join(COMPONENTS_DIR, name)));
+  return hash.digest('hex');
+}
+
+const isCurrent = async (wanted: string) => {
+  const [built, hasOutput] = await Promise.all([
+    fs.readFile(FINGERPRINT_FILE, 'utf8').catch(() => null),
+    fs.access(COMPONENTS_OUTPUT_PATH).then(() => true, () => false),
+  ]);
+  return built === wanted && hasOutput;
+};
+
+async function ensureBundle(admin: AdminJS): Promise<void> {
+  const entry = generateUserComponentEntry(admin, ADMIN_JS_TMP_DIR);
+  const wanted = await fingerprint(entry);
+  await fs.mkdir(ADMIN_JS_TMP_DIR, { recursive: true });
+  // Processes sharing the folder (test workers, a dev server) build one at a time: a directory made
+  // atomically is the lock; one left by a crashed build is taken over after two minutes.
+  for (let waited = 0; !(await isCurrent(wanted)); waited += LOCK_POLL_MS) {
+    if (waited > LOCK_WAIT_MS) throw new Error(`the AdminJS components bundle is still locked (${LOCK_DIR})`);
+    const hasLock = await fs.mkdir(LOCK_DIR, { recursive: false }).then(() => true, () => false);
+    if (!hasLock) {
+      const age = await fs.stat(LOCK_DIR).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > STALE_LOCK_MS) await fs.rm(LOCK_DIR, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      continue;
+    }
+    try {
+      if (await isCurrent(wanted)) return;
+      await componentsBundler.createEntry({ content: entry });
+      await componentsBundler.build();
+      await fs.writeFile(FINGERPRINT_FILE, wanted);
+    } finally {
+      await fs.rm(LOCK_DIR, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Mount before the AdminJS router: the first request for the components bundle waits until it is
+ * current (a few seconds after a component changed, instantly otherwise).
+ */
+export function componentsBundle(admin: AdminJS): RequestHandler {
+  let ready: Promise<void> | null = null;
+  const bundlePath = `${admin.options.rootPath}/frontend/assets/components.bundle.js`.replace(/^\/\//, '/');
+  return async (req, _res, next) => {
+    if (req.originalUrl.split('?')[0] !== bundlePath) return next();
+    ready ??= ensureBundle(admin).catch((err) => {
+      ready = null;
+      throw err;
+    });
+    await ready;
+    next();
+  };
+}

@@ -1,0 +1,13 @@
+// adminjs/bundler is a public entry of adminjs (package.json "exports") that ships no types: the
+// parts src/admin/admin-components.ts uses.
+declare module 'adminjs/bundler' {
+  import type AdminJS from 'adminjs';
+
+  export const ADMIN_JS_TMP_DIR: string;
+  export const COMPONENTS_OUTPUT_PATH: string;
+  export const componentsBundler: {
+    createEntry: (options: { dir?: string; content: string }) => Promise<void>;
+    build: () => Promise<void>;
+  };
+  export function generateUserComponentEntry(admin: AdminJS, entryPath: string): string;
+}
