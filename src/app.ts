@@ -20,7 +20,7 @@ import { createAdminRouter } from './admin/admin-router.js';
 import { createAdminAccessGuard } from './admin/admin-access-guard.js';
 import { componentsBundle } from './admin/admin-components.js';
 import { buildRbacModel } from './rbac/rbac-model.js';
-import { createPermissionGuard } from './rbac/require-permission.js';
+import { createPermissionGuard, createRouteAccess } from './rbac/require-permission.js';
 import { createRbacRoutes } from './rbac/rbac-routes.js';
 import { createAuditRoutes } from './audit/audit-routes.js';
 import { createAuditAdminResource } from './audit/audit-admin-resource.js';
@@ -102,11 +102,11 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createSessionRoutes({ auth, cookieName: session.cookieName, sessionAudit }));
   api.use(createRbacRoutes({ prisma: db.prisma, guard, catalog: rbac.catalog }));
   api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey, piiLookup: buildAuditPiiLookup(rbac.resources) }));
-  const authenticated = requireOperator({ auth });
-  api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions }), authenticated }));
-  api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, authenticated }));
-  api.use(createBulkRoutes({ bulk: actions.bulk, authenticated }));
-  api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, authenticated }));
+  const access = createRouteAccess({ guard, authenticated: requireOperator({ auth }) });
+  api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions }), access }));
+  api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, access }));
+  api.use(createBulkRoutes({ bulk: actions.bulk, access }));
+  api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -1,7 +1,8 @@
 // The actions API (../shared/API.md "Actions"): the catalog of what the caller may run, the action
 // endpoint, and runs with their retry. Each route only translates HTTP to the runner and back; the
 // runner decides, audits and answers (replays carry the stored bytes and `Idempotent-Replayed`).
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Response } from 'express';
+import type { RouteAccess } from '../rbac/require-permission.js';
 import { z } from 'zod/v4';
 import { notFound, validationFailed } from '../http/errors.js';
 import { can } from '../rbac/access.js';
@@ -24,34 +25,34 @@ const runListQuery = z.strictObject({
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
-export function createActionRoutes({ runner, runs, authenticated }: {
+export function createActionRoutes({ runner, runs, access }: {
   runner: ActionRunner;
   runs: RunService;
-  /** Any logged-in operator; each action checks its own permission in the runner. */
-  authenticated: RequestHandler;
+  /** Guards by route key (src/rbac/api-routes.ts); each action also checks its own permission in the runner. */
+  access: RouteAccess;
 }): Router {
   const router = Router();
   const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
 
-  router.get('/actions', authenticated, (_req, res) => {
+  router.get('/actions', ...access('GET /api/actions'), (_req, res) => {
     res.json({ items: runner.listFor(operatorOf(res)) });
   });
 
-  router.post('/actions/:actionId', authenticated, async (req, res) => {
+  router.post('/actions/:actionId', ...access('POST /api/actions/:actionId'), async (req, res) => {
     const response = await runner.submit({
       actionId: String(req.params.actionId), operator: operatorOf(res), idempotencyKey: req.get('idempotency-key'), body: req.body,
     });
     sendActionResponse(res, response);
   });
 
-  router.get('/runs', authenticated, async (req, res) => {
+  router.get('/runs', ...access('GET /api/runs'), async (req, res) => {
     const parsed = runListQuery.safeParse(req.query);
     if (!parsed.success) throw validationFailed(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
     const operator = operatorOf(res);
     res.json(await runs.list({ ...parsed.data, operatorId: can(operator, 'run.read') ? undefined : operator.id }));
   });
 
-  router.get('/runs/:id', authenticated, async (req, res) => {
+  router.get('/runs/:id', ...access('GET /api/runs/:id'), async (req, res) => {
     const id = String(req.params.id);
     const run = isUuid(id) ? await runs.get(id) : null;
     const operator = operatorOf(res);
@@ -60,7 +61,7 @@ export function createActionRoutes({ runner, runs, authenticated }: {
     res.json({ run });
   });
 
-  router.post('/runs/:id/retry', authenticated, async (req, res) => {
+  router.post('/runs/:id/retry', ...access('POST /api/runs/:id/retry'), async (req, res) => {
     const operator = operatorOf(res);
     const response = await runs.retry({ runId: String(req.params.id), operator, idempotencyKey: req.get('idempotency-key'), isVisible: (run) => run.operatorId === operator.id || can(operator, 'run.read') });
     sendActionResponse(res, response);

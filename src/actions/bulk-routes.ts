@@ -1,26 +1,27 @@
 // The bulk API (../shared/API.md "Actions"): start a job over many targets, and read its progress
 // with a per-target outcome list. Translation only: the bulk service checks, stores and answers.
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Response } from 'express';
+import type { RouteAccess } from '../rbac/require-permission.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import { sendActionResponse } from './action-routes.js';
 import type { BulkJobService } from './bulk-jobs.js';
 
-export function createBulkRoutes({ bulk, authenticated }: {
+export function createBulkRoutes({ bulk, access }: {
   bulk: Pick<BulkJobService, 'submit' | 'get'>;
-  /** Any logged-in operator; the action's own permission is checked by the bulk service. */
-  authenticated: RequestHandler;
+  /** Guards by route key (src/rbac/api-routes.ts); the action's own permission is checked by the bulk service. */
+  access: RouteAccess;
 }): Router {
   const router = Router();
   const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
 
-  router.post('/actions/:actionId/bulk', authenticated, async (req, res) => {
+  router.post('/actions/:actionId/bulk', ...access('POST /api/actions/:actionId/bulk'), async (req, res) => {
     const response = await bulk.submit({
       actionId: String(req.params.actionId), operator: operatorOf(res), idempotencyKey: req.get('idempotency-key'), body: req.body,
     });
     sendActionResponse(res, response);
   });
 
-  router.get('/jobs/:id', authenticated, async (req, res) => {
+  router.get('/jobs/:id', ...access('GET /api/jobs/:id'), async (req, res) => {
     res.json({ job: await bulk.get({ id: String(req.params.id), operator: operatorOf(res) }) });
   });
 

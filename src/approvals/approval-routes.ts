@@ -1,7 +1,8 @@
 // The approvals API (../shared/API.md "Approvals"): the inbox (pending for me, mine, decided), one
 // request with its exact payload and hash, and the two decisions. An operator sees their own
 // requests and those they could decide; anything else is "not found".
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Response } from 'express';
+import type { RouteAccess } from '../rbac/require-permission.js';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod/v4';
 import { notFound, validationFailed } from '../http/errors.js';
@@ -46,11 +47,11 @@ export function inboxViewWhere(view: InboxView, operator: OperatorPrincipal, now
   }
 }
 
-export function createApprovalRoutes({ prisma, approvals, authenticated }: { prisma: PrismaClient; approvals: ApprovalService; authenticated: RequestHandler }): Router {
+export function createApprovalRoutes({ prisma, approvals, access }: { prisma: PrismaClient; approvals: ApprovalService; access: RouteAccess }): Router {
   const router = Router();
   const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
 
-  router.get('/approvals', authenticated, async (req, res) => {
+  router.get('/approvals', ...access('GET /api/approvals'), async (req, res) => {
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) throw validationFailed(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
     const { status, view, limit, cursor } = parsed.data;
@@ -72,7 +73,7 @@ export function createApprovalRoutes({ prisma, approvals, authenticated }: { pri
     res.json({ items: page.map(approvalView), nextCursor: rows.length > limit && last ? cursorOf(last.createdAt, last.id) : null });
   });
 
-  router.get('/approvals/:id', authenticated, async (req, res) => {
+  router.get('/approvals/:id', ...access('GET /api/approvals/:id'), async (req, res) => {
     const id = String(req.params.id);
     const approval = z.uuid().safeParse(id).success
       ? await prisma.approvalRequest.findFirst({ where: { AND: [{ id }, visibleTo(operatorOf(res))] }, include: { decisions: true } })
@@ -82,7 +83,7 @@ export function createApprovalRoutes({ prisma, approvals, authenticated }: { pri
   });
 
   for (const decision of ['approve', 'deny'] as const) {
-    router.post(`/approvals/:id/${decision}`, authenticated, async (req, res) => {
+    router.post(`/approvals/:id/${decision}`, ...access(`POST /api/approvals/:id/${decision}`), async (req, res) => {
       const id = String(req.params.id);
       if (!z.uuid().safeParse(id).success) throw notFound(`No approval request ${id}.`);
       const body = decisionBody.safeParse(req.body ?? {});

@@ -2,7 +2,8 @@
 // the same tables the server enforces: the route table with each route's permission
 // (src/rbac/api-routes.ts) and every installed action's input schema, reason codes and policy. The
 // extensions opsdeck adds to the contract (filters, headers, problem codes) are written here.
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
+import type { RouteAccess } from '../rbac/require-permission.js';
 import type { ApiRouteAccess } from '../rbac/api-routes.js';
 import type { ActionDefinition } from '../actions/define-action.js';
 import { describeAction } from '../actions/action-catalog.js';
@@ -95,9 +96,9 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
   };
 }
 
-export function createOpenApiRoute({ document, authenticated }: { document: Json; authenticated: RequestHandler }): Router {
+export function createOpenApiRoute({ document, access }: { document: Json; access: RouteAccess }): Router {
   const router = Router();
-  router.get('/openapi.json', authenticated, (_req, res) => {
+  router.get('/openapi.json', ...access('GET /api/openapi.json'), (_req, res) => {
     res.json(document);
   });
   return router;

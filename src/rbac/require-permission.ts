@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/types.js';
 import type { OperatorAuth } from '../auth/operator-auth.js';
 import { requireOperator } from '../auth/require-operator.js';
 import { can } from './access.js';
+import { apiRoute, type ApiRouteKey } from './api-routes.js';
 
 export function createPermissionGuard({ auth, audit }: { auth: OperatorAuth; audit: AuditService }) {
   const authenticated = requireOperator({ auth });
@@ -26,3 +27,17 @@ export function createPermissionGuard({ auth, audit }: { auth: OperatorAuth; aud
     },
   ];
 }
+
+/**
+ * The guard of a route as the route table (src/rbac/api-routes.ts) declares it: its permission, or
+ * any logged-in operator where it says `null`. Routers take their guards from here, by route key,
+ * so a route and its documented permission cannot drift apart.
+ */
+export function createRouteAccess({ guard, authenticated }: { guard: (permission: string) => RequestHandler[]; authenticated: RequestHandler }) {
+  return (key: ApiRouteKey): RequestHandler[] => {
+    const { permission } = apiRoute(key);
+    return permission === null ? [authenticated] : guard(permission);
+  };
+}
+
+export type RouteAccess = ReturnType<typeof createRouteAccess>;
