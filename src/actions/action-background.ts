@@ -1,5 +1,5 @@
 // What keeps actions going while the platform runs: pg-boss (maintenance, retries) with the outbox
-// workers, and a sweep every minute that expires stale approval requests, executes approved ones
+// and bulk-job workers, and a sweep every minute that expires stale approval requests, executes approved ones
 // a crash left without a run, and purges idempotency keys past retention. Boot starts it after the
 // HTTP app exists and stops it before the pools close.
 import type { Logger } from '../platform/logger.js';
@@ -14,6 +14,7 @@ export async function startActionBackground({ actions, logger, sweepIntervalMs =
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
   await outbox.work();
+  await actions.bulk.work();
 
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
@@ -33,6 +34,8 @@ export async function startActionBackground({ actions, logger, sweepIntervalMs =
   return {
     stop: async () => {
       clearInterval(timer);
+      // A running bulk job stops after its current chunk and is handed back to pg-boss.
+      actions.bulk.stop();
       await sweeping;
       // Waits for running handlers, then stops; jobs not taken stay queued for the next start.
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });

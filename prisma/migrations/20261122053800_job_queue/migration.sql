@@ -175,4 +175,6 @@ INSERT INTO pgboss.version(version) VALUES ('24');
 -- The queues opsdeck works. Outbox: retried with exponential backoff (2 s, 4 s, ... ~17 min), kept a week.
 SELECT pgboss.create_queue('outbox', '{"policy":"standard","retryLimit":10,"retryDelay":2,"retryBackoff":true,"expireInSeconds":300,"retentionMinutes":10080}');
 -- Bulk jobs: one message per job; the job's own table records progress, so a retry resumes it.
-SELECT pgboss.create_queue('bulk-action', '{"policy":"standard","retryLimit":20,"retryDelay":1,"retryBackoff":true,"expireInSeconds":900,"retentionMinutes":10080}');
+-- A job whose worker died is handed out again after 5 minutes (each chunk locks the job row, so
+-- an early second delivery only waits its turn).
+SELECT pgboss.create_queue('bulk-action', '{"policy":"standard","retryLimit":20,"retryDelay":1,"retryBackoff":true,"expireInSeconds":300,"retentionMinutes":10080}');
