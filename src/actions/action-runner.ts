@@ -4,7 +4,7 @@
 // audit rows (attempted, then succeeded), the domain events, the outbox messages, the run and the
 // replayable response. Any failure rolls all of that back; the failure is then recorded on its own
 // (a failed run and its audit rows), so nothing an operator tried is lost.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ActionRun, Prisma, PrismaClient } from '@prisma/client';
 import type { AuditService } from '../audit/types.js';
@@ -49,14 +49,33 @@ const internalError = () => new AppError({
 
 /** A statement of an action that waits longer than this (a lock, a slow query) fails the action. */
 const STATEMENT_TIMEOUT_MS = 30_000;
+// One round trip: a parameterless multi-statement string goes as one simple query.
+const BEGIN_ACTION = `BEGIN; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`;
 
-/** A tagged template over one connection: values become $n parameters, never SQL text. */
+/**
+ * A tagged template over one connection: values become $n parameters, never SQL text. Each
+ * distinct text is a named statement, prepared once per connection: PostgreSQL then skips parsing
+ * and, after a few runs, planning (the texts are the code's own, so they are few).
+ */
 export function sqlTag(client: Pick<pg.PoolClient, 'query'>): SqlTag {
   return async <T,>(strings: TemplateStringsArray, ...values: unknown[]) => {
     const text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
-    return (await client.query(text, values)).rows as T[];
+    return (await client.query({ name: statementName(text), text, values })).rows as T[];
   };
 }
+
+const statementNames = new Map<string, string>();
+export function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `a_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** A fixed statement of the runner's, prepared once per connection. */
+const prepared = (client: Pick<pg.PoolClient, 'query'>, text: string, values: unknown[]) => client.query({ name: statementName(text), text, values });
 
 // JSON columns get JSON text: pg would send a JS array as a PostgreSQL array literal.
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -101,14 +120,14 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
 
   function limitLookup(client: pg.PoolClient, action: ActionDefinition, actor: ActionActor) {
     return async (currency: string): Promise<number> => {
-      const { rows } = await client.query<{ limit: string | null }>(
+      const { rows } = await prepared(client,
         'SELECT max((limits -> $1 ->> $2)::bigint) AS "limit" FROM roles WHERE key = ANY($3::text[])', [action.id, currency, actor.roles]);
       return Number(rows[0]?.limit ?? 0);
     };
   }
 
   async function insertRun(client: pg.PoolClient, run: ActionRun): Promise<void> {
-    await client.query(INSERT_RUN, [
+    await prepared(client, INSERT_RUN, [
       run.id, run.actionId, run.status, run.operatorId, run.operatorRoles, run.impersonatedUserId, run.targetType, run.targetId,
       json(run.input), run.reasonCode, run.note, json(run.result), run.errorCode, json(run.error), run.approvalId, run.bulkJobId,
       run.retryOfRunId, run.startedAt, run.finishedAt, run.durationMs,
@@ -166,7 +185,7 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     if (changes.length === 0) changes.push({ entityType: request.target.type, entityId: request.target.id, before: null, after: result });
     for (const change of changes) await audit.append(sql, { ...auditBase, ...change, outcome: 'succeeded' });
     if (events.length === 0) events.push({ name: 'AdminActionRecorded', entityType: request.target.type, entityId: request.target.id, payload: { actionId: action.id } });
-    await client.query(INSERT_EVENTS, [
+    await prepared(client, INSERT_EVENTS, [
       json(events.map((e) => ({ name: e.name, entity_type: e.entityType, entity_id: e.entityId, payload: { ...e.payload, reasonCode: request.reasonCode } }))),
       runId, actor.operatorId, startedAt,
     ]);
@@ -220,10 +239,9 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     try {
       const outcome = client
         ? await inSavepoint(client, `target_${runId.replace(/-/g, '')}`, () => inActionTransaction(client, execution, runId, startedAt))
-        : await inTransaction(pool, async (c) => {
-          await c.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
-          return inActionTransaction(c, execution, runId, startedAt);
-        });
+        : await inTransaction(pool, (c) => inActionTransaction(c, execution, runId, startedAt), { begin: BEGIN_ACTION });
+      // Committed (or, in a bulk chunk, to be committed with its chunk): its messages are there to send.
+      if (!client) outbox.wake();
       return { ...outcome, isReplay: false };
     } catch (err) {
       return recordFailure(execution, runId, startedAt, err, client);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { SqlExecutor } from '../audit/types.js';
+import { pgExecutor, registerPreparedStatement } from '../audit/sql-executor.js';
 import { toJson } from '../audit/event-snapshot.js';
 import { idempotencyKeyInFlight, idempotencyKeyInvalid, idempotencyKeyMissing, idempotencyKeyReused } from './action-errors.js';
 
@@ -33,30 +34,26 @@ export function checkIdempotencyKey(key: string | undefined): string {
   return key;
 }
 
-const CLAIM_SQL = `INSERT INTO idempotency_keys (operator_id, scope, key, request_hash) VALUES ($1, $2, $3, $4)
+// One statement, in its own implicit transaction. The claim need not wait for its own fsync
+// (synchronous_commit off for this transaction only): the action's commit, which is synchronous,
+// flushes the WAL up to and including it, and a claim lost in a crash had no effect to protect.
+const CLAIM_SQL = `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+INSERT INTO idempotency_keys (operator_id, scope, key, request_hash) SELECT $1, $2, $3, $4 FROM async_commit
 ON CONFLICT (operator_id, scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, created_at = now()
   WHERE idempotency_keys.response_status IS NULL
     AND idempotency_keys.created_at < now() - make_interval(secs => ${ABANDONED_CLAIM_SECONDS})
 RETURNING 1`;
+registerPreparedStatement(CLAIM_SQL);
+
+const COMPLETE_SQL = `UPDATE idempotency_keys SET response_status = $4::integer, response_body = $5::text, completed_at = now()
+  WHERE operator_id = $1::integer AND scope = $2::varchar AND key = $3::varchar`;
+registerPreparedStatement(COMPLETE_SQL);
 
 export function createIdempotencyStore({ pool }: { pool: pg.Pool }) {
   /** Claims the key or says what to answer instead; throws 409/422 AppErrors. */
   async function claim({ operatorId, scope, key }: KeyScope, hash: string): Promise<Claim> {
-    const client = await pool.connect();
-    try {
-      // The claim need not wait for its own fsync: the action's commit (synchronous) flushes the
-      // WAL up to and including it, and a claim lost in a crash had no effect to protect.
-      await client.query('BEGIN');
-      await client.query('SET LOCAL synchronous_commit = off');
-      const inserted = await client.query(CLAIM_SQL, [operatorId, scope, key, hash]);
-      await client.query('COMMIT');
-      if (inserted.rowCount === 1) return { kind: 'claimed' };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    const inserted = await pgExecutor(pool).query(CLAIM_SQL, [operatorId, scope, key, hash]);
+    if (inserted.rows.length === 1) return { kind: 'claimed' };
     const { rows } = await pool.query<{ request_hash: string; response_status: number | null; response_body: string | null }>(
       'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE operator_id = $1 AND scope = $2 AND key = $3',
       [operatorId, scope, key],
@@ -71,11 +68,7 @@ export function createIdempotencyStore({ pool }: { pool: pg.Pool }) {
 
   /** Stores the response in the caller's transaction (the action's). */
   async function complete(sql: SqlExecutor, { operatorId, scope, key }: KeyScope, response: { status: number; body: string }): Promise<void> {
-    await sql.query(
-      `UPDATE idempotency_keys SET response_status = $4::integer, response_body = $5::text, completed_at = now()
-        WHERE operator_id = $1::integer AND scope = $2::varchar AND key = $3::varchar`,
-      [operatorId, scope, key, response.status, response.body],
-    );
+    await sql.query(COMPLETE_SQL, [operatorId, scope, key, response.status, response.body]);
   }
 
   /** Gives the key back after an unexpected failure: nothing was changed, the client may retry. */

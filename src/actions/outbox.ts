@@ -39,19 +39,26 @@ export function createJobQueue({ pool }: { pool: pg.Pool }): PgBoss {
 export function createOutbox({ boss, pool, logger, handlers = {} }: { boss: PgBoss; pool: pg.Pool; logger: Logger; handlers?: Record<string, OutboxHandler> }) {
   const all: Record<string, OutboxHandler> = { notify, ...handlers };
 
-  /** Queues the messages in the caller's transaction; `keyPrefix` makes each message's key. */
+  const workerIds: string[] = [];
+
+  /** Queues the messages in the caller's transaction, in one statement; `keyPrefix` makes each message's key. */
   async function enqueue(sql: SqlExecutor, keyPrefix: string, messages: OutboxMessage[]): Promise<void> {
-    const db = bossExecutor(sql);
-    for (const [index, message] of messages.entries()) {
-      if (!all[message.kind]) throw new Error(`no outbox handler for ${message.kind}`);
-      await boss.send(OUTBOX_QUEUE, { ...message, key: `${keyPrefix}:${index}` } satisfies OutboxJob, { db });
-    }
+    for (const message of messages) if (!all[message.kind]) throw new Error(`no outbox handler for ${message.kind}`);
+    const jobs = messages.map((message, index) => ({ name: OUTBOX_QUEUE, data: { ...message, key: `${keyPrefix}:${index}` } satisfies OutboxJob }));
+    await boss.insert(jobs, { db: bossExecutor(sql) });
+  }
+
+  /** After a commit that queued messages: local workers fetch now instead of at their next poll. */
+  function wake(): void {
+    for (const id of workerIds) boss.notifyWorker(id);
   }
 
   /** Starts the workers (the platform and tests that watch side effects; not every test app). */
   async function work({ workers = 2 }: { workers?: number } = {}): Promise<void> {
     for (let i = 0; i < workers; i += 1) {
-      await boss.work<OutboxJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      const id: string = await boss.work<OutboxJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        // While there is work, fetch again at once rather than after the polling interval.
+        boss.notifyWorker(id);
         const handler = all[job.data.kind];
         if (!handler) throw new Error(`no outbox handler for ${job.data.kind}`);
         try {
@@ -61,10 +68,11 @@ export function createOutbox({ boss, pool, logger, handlers = {} }: { boss: PgBo
           throw err;
         }
       });
+      workerIds.push(id);
     }
   }
 
-  return { enqueue, work, kinds: () => Object.keys(all) };
+  return { enqueue, wake, work, kinds: () => Object.keys(all) };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;

@@ -56,11 +56,11 @@ export function scopedPool(pool: pg.Pool): pg.Pool {
 }
 
 /** Runs `work` in a transaction on one connection; Prisma calls inside it join the transaction. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, { begin = 'BEGIN' }: { begin?: string } = {}): Promise<T> {
   const client = await pool.connect();
   let isBroken = false;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await scope.run(client, () => work(client));
     await client.query('COMMIT');
     return result;

@@ -1,10 +1,12 @@
 // customer_user.suspend: stops one customer account (buyer or seller staff) without touching its
 // organization. Reversible with customer_user.unsuspend. The user is not notified from here, for
 // the same reason a freeze is not: the subject of a fraud response should not hear it first.
+import type { CustomerUser } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { lockTarget, reasonText } from './action-support.js';
+import { lockRow, reasonText } from './action-support.js';
+import { customerUserColumns } from './sql-rows.js';
 
 export const customerUserSuspendAction = defineAction({
   id: 'customer_user.suspend',
@@ -15,19 +17,19 @@ export const customerUserSuspendAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['suspected_fraud', 'account_takeover', 'abusive_behaviour', 'chargeback_abuse', 'policy_violation'],
 
-  load: async ({ tx, target }) => {
-    const userId = await lockTarget(tx, 'customer_users', target);
-    const user = await tx.customerUser.findUniqueOrThrow({ where: { id: userId } });
+  load: async ({ sql, target }) => {
+    const user = await lockRow<CustomerUser>(sql, { table: 'customer_users', target, columns: customerUserColumns });
     if (user.status === 'suspended') throw actionRefused('already_suspended', `Customer user ${user.id} is already suspended.`);
     return { user };
   },
 
   run: async (ctx) => {
     const { user } = ctx.state;
-    const after = await ctx.tx.customerUser.update({
-      where: { id: user.id },
-      data: { status: 'suspended', suspendedAt: ctx.now, suspendedBy: ctx.actor.operatorId, suspendReason: reasonText(ctx) },
-    });
+    const data = { status: 'suspended' as const, suspendedAt: ctx.now, suspendedBy: ctx.actor.operatorId, suspendReason: reasonText(ctx) };
+    await ctx.sql`
+      UPDATE customer_users SET status = 'suspended'::"CustomerUserStatus", suspended_at = ${data.suspendedAt}, suspended_by = ${data.suspendedBy}, suspend_reason = ${data.suspendReason}
+      WHERE id = ${user.id}`;
+    const after: CustomerUser = { ...user, ...data };
     ctx.changed({ entityType: 'customer_user', entityId: String(user.id), before: user, after });
     ctx.emit({
       name: 'UserSuspended', entityType: 'customer_user', entityId: String(user.id),

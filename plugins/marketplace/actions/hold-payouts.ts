@@ -1,24 +1,26 @@
 // The payout hold steps, shared by payout.hold (both target shapes) and org.contain. A hold is a
 // PayoutHold row (payoutId set: that payout; null: all of the seller's payouts) plus the payout's
 // status `held`, which is what stops the payout run.
-import type { Payout, PayoutHold, Prisma } from '@prisma/client';
+import type { Payout, PayoutHold } from '@prisma/client';
+import type { SqlTag } from '../../../src/actions/define-action.js';
 import { reasonText, type StepContext } from './action-support.js';
+import { payoutColumns, payoutHoldColumns, withSqlText } from './sql-rows.js';
 
 /**
  * Locks an organization's scheduled payouts and returns them. The status test is in the locking
  * statement itself: a payout paid out while we waited for its lock is re-checked and left out.
  * Call with the organization locked.
  */
-export async function lockScheduledPayouts(tx: Prisma.TransactionClient, orgId: number): Promise<Payout[]> {
-  const locked = await tx.$queryRaw<{ id: number }[]>`
-    SELECT id FROM payouts WHERE seller_org_id = ${orgId} AND status = 'scheduled' ORDER BY id FOR NO KEY UPDATE`;
-  return tx.payout.findMany({ where: { id: { in: locked.map((row) => row.id) } }, orderBy: { id: 'asc' } });
+export function lockScheduledPayouts(sql: SqlTag, orgId: number): Promise<Payout[]> {
+  return withSqlText(sql)<Payout>`
+    SELECT ${payoutColumns()} FROM payouts WHERE seller_org_id = ${orgId} AND status = 'scheduled' ORDER BY id FOR NO KEY UPDATE`;
 }
 
 async function createHold(ctx: StepContext, { orgId, payoutId }: { orgId: number; payoutId: number | null }): Promise<PayoutHold> {
-  const hold = await ctx.tx.payoutHold.create({
-    data: { payoutId, sellerOrgId: orgId, reason: reasonText(ctx), placedBy: ctx.actor.operatorId, placedAt: ctx.now },
-  });
+  const [hold] = await withSqlText(ctx.sql)<PayoutHold>`
+    INSERT INTO payout_holds (payout_id, seller_org_id, reason, placed_by, placed_at)
+    VALUES (${payoutId}::int, ${orgId}, ${reasonText(ctx)}, ${ctx.actor.operatorId}, ${ctx.now})
+    RETURNING ${payoutHoldColumns()}`;
   ctx.changed({ entityType: 'payout_hold', entityId: String(hold.id), before: null, after: hold });
   return hold;
 }
@@ -26,7 +28,7 @@ async function createHold(ctx: StepContext, { orgId, payoutId }: { orgId: number
 /** Marks locked payouts held (the hold row is the caller's). */
 export async function markPayoutsHeld(ctx: StepContext, payouts: Payout[]): Promise<Payout[]> {
   if (payouts.length === 0) return [];
-  await ctx.tx.payout.updateMany({ where: { id: { in: payouts.map((p) => p.id) } }, data: { status: 'held' } });
+  await ctx.sql`UPDATE payouts SET status = 'held'::"PayoutStatus" WHERE id = ANY(${payouts.map((p) => p.id)}::int[])`;
   return payouts.map((before) => {
     const after: Payout = { ...before, status: 'held' };
     ctx.changed({ entityType: 'payout', entityId: String(before.id), before, after });
@@ -57,5 +59,5 @@ export async function holdOrganizationPayouts(ctx: StepContext, { orgId, payouts
 }
 
 /** The organization's open organization-wide holds. */
-export const openOrganizationHolds = (tx: Prisma.TransactionClient, orgId: number) =>
-  tx.payoutHold.findMany({ where: { sellerOrgId: orgId, payoutId: null, releasedAt: null }, orderBy: { id: 'asc' } });
+export const openOrganizationHolds = (sql: SqlTag, orgId: number): Promise<PayoutHold[]> => withSqlText(sql)<PayoutHold>`
+  SELECT ${payoutHoldColumns()} FROM payout_holds WHERE seller_org_id = ${orgId} AND payout_id IS NULL AND released_at IS NULL ORDER BY id`;

@@ -1,9 +1,11 @@
 // listing.takedown: removes a listing from sale (counterfeit, prohibited item, ...). Reversible
 // with listing.reinstate, which needs a second person.
+import type { Listing } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { lockTarget } from './action-support.js';
+import { lockRow } from './action-support.js';
+import { listingColumns } from './sql-rows.js';
 import { takeDownListings } from './take-down-listings.js';
 
 export const listingTakedownAction = defineAction({
@@ -15,9 +17,8 @@ export const listingTakedownAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['counterfeit', 'prohibited_item', 'misrepresentation', 'ip_complaint', 'price_manipulation', 'legal_order'],
 
-  load: async ({ tx, target }) => {
-    const listingId = await lockTarget(tx, 'listings', target);
-    const listing = await tx.listing.findUniqueOrThrow({ where: { id: listingId } });
+  load: async ({ sql, target }) => {
+    const listing = await lockRow<Listing>(sql, { table: 'listings', target, columns: listingColumns });
     if (listing.status === 'taken_down') {
       throw actionRefused('already_taken_down', `Listing ${listing.id} is already taken down (since ${listing.takedownAt?.toISOString() ?? 'unknown'}).`);
     }

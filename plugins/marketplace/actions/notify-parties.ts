@@ -6,16 +6,15 @@ import type { Order } from '@prisma/client';
 import type { StepContext } from './action-support.js';
 
 export async function notifyOrderParties(
-  ctx: Pick<StepContext, 'tx' | 'enqueue'>,
+  ctx: Pick<StepContext, 'sql' | 'enqueue'>,
   { order, template, data }: { order: Order; template: string; data: Record<string, unknown> },
 ): Promise<void> {
-  const buyer = await ctx.tx.customerUser.findUnique({ where: { id: order.buyerUserId }, select: { email: true } });
-  const seller = await ctx.tx.customerUser.findFirst({
-    where: { organizationId: order.sellerOrgId, status: 'active' }, orderBy: { id: 'asc' }, select: { email: true },
-  });
+  const [{ buyer, seller }] = await ctx.sql<{ buyer: string | null; seller: string | null }>`
+    SELECT (SELECT email FROM customer_users WHERE id = ${order.buyerUserId}) AS buyer,
+           (SELECT email FROM customer_users WHERE organization_id = ${order.sellerOrgId} AND status = 'active' ORDER BY id LIMIT 1) AS seller`;
   const common = { orderId: order.id, ...data };
-  if (buyer) ctx.enqueue({ kind: 'notify', payload: { recipient: buyer.email, template: `${template}.buyer`, data: common } });
-  if (seller) {
-    ctx.enqueue({ kind: 'notify', payload: { recipient: seller.email, template: `${template}.seller`, data: { ...common, sellerOrgId: order.sellerOrgId } } });
+  if (buyer !== null) ctx.enqueue({ kind: 'notify', payload: { recipient: buyer, template: `${template}.buyer`, data: common } });
+  if (seller !== null) {
+    ctx.enqueue({ kind: 'notify', payload: { recipient: seller, template: `${template}.seller`, data: { ...common, sellerOrgId: order.sellerOrgId } } });
   }
 }

@@ -2,13 +2,14 @@
 // limit it runs at once; above it a holder of refund.issue.over_limit must approve (seed 000: a
 // Support Agent refunds up to $100 without escalation). The amount is worked out in `load`, so an
 // absent amount ("everything left") is judged against the limit like an explicit one.
+import type { Order } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction, type ActionContext } from '../../../src/actions/define-action.js';
 import type { RoleLimits } from '../../../src/platform/plugin.js';
-import { formatMoney, lockTarget } from './action-support.js';
+import { formatMoney } from './action-support.js';
 import { notifyOrderParties } from './notify-parties.js';
-import { issueRefund, loadRefundPlan, type RefundPlan } from './refund-money.js';
+import { issueRefund, loadRefundPlan, lockOrder, type RefundPlan } from './refund-money.js';
 
 export const ORDER_REFUND_ACTION_ID = 'order.refund';
 
@@ -53,13 +54,12 @@ export const orderRefundAction = defineAction({
     },
   },
 
-  load: async ({ tx, target, input: { amount } }) => {
-    const orderId = await lockTarget(tx, 'orders', target);
-    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
+  load: async ({ sql, target, input: { amount } }) => {
+    const { order, buyerOrgId } = await lockOrder(sql, target);
     if (amount && amount.currency !== order.currency) {
       throw actionRefused('currency_mismatch', `Order ${order.id} was paid in ${order.currency}, not ${amount.currency}.`);
     }
-    const plan = await loadRefundPlan({ tx }, order);
+    const plan = await loadRefundPlan({ sql }, { order, buyerOrgId });
     if (plan.remaining === 0) throw actionRefused('nothing_to_refund', `Order ${order.id} has no captured payment left to refund.`);
     if (amount && amount.amount > plan.remaining) {
       throw actionRefused('refund_exceeds_remaining',
@@ -75,7 +75,8 @@ export const orderRefundAction = defineAction({
     let orderStatus = plan.order.status;
     // Fully refunded is a terminal state of its own; a cancelled order stays cancelled.
     if (remaining === 0 && orderStatus !== 'cancelled') {
-      const after = await ctx.tx.order.update({ where: { id: plan.order.id }, data: { status: 'refunded' } });
+      await ctx.sql`UPDATE orders SET status = 'refunded'::"OrderStatus" WHERE id = ${plan.order.id}`;
+      const after: Order = { ...plan.order, status: 'refunded' };
       ctx.changed({ entityType: 'order', entityId: String(after.id), before: plan.order, after });
       orderStatus = after.status;
     }

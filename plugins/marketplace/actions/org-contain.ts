@@ -7,9 +7,9 @@ import type { Listing } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { lockTarget } from './action-support.js';
-import { freezeOrganization } from './freeze-organization.js';
+import { freezeOrganization, lockOrganization } from './freeze-organization.js';
 import { holdOrganizationPayouts, lockScheduledPayouts, markPayoutsHeld, openOrganizationHolds } from './hold-payouts.js';
+import { listingColumns, withSqlText } from './sql-rows.js';
 import { takeDownListings } from './take-down-listings.js';
 
 export const orgContainAction = defineAction({
@@ -22,17 +22,16 @@ export const orgContainAction = defineAction({
   reasonCodes: ['fraud_ring', 'account_takeover', 'legal_order', 'counterfeit_wave', 'payment_fraud'],
   isEmergency: true,
 
-  load: async ({ tx, target }) => {
+  load: async ({ sql, target }) => {
     // The organization first, then its listings and payouts: the order every org-level action locks in.
-    const orgId = await lockTarget(tx, 'organizations', target);
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId } });
-    const lockedListings = await tx.$queryRaw<{ id: number }[]>`
-      SELECT id FROM listings WHERE seller_org_id = ${orgId} AND status = 'active' ORDER BY id FOR NO KEY UPDATE`;
-    const listings: Listing[] = await tx.listing.findMany({ where: { id: { in: lockedListings.map((l) => l.id) } }, orderBy: { id: 'asc' } });
+    const org = await lockOrganization(sql, target);
+    const orgId = org.id;
+    const listings = await withSqlText(sql)<Listing>`
+      SELECT ${listingColumns()} FROM listings WHERE seller_org_id = ${orgId} AND status = 'active' ORDER BY id FOR NO KEY UPDATE`;
     // Only sellers have payouts; a closed organization stays closed rather than becoming frozen.
     const isSeller = org.kind === 'seller';
-    const needsHold = isSeller && (await openOrganizationHolds(tx, orgId)).length === 0;
-    const payouts = isSeller ? await lockScheduledPayouts(tx, orgId) : [];
+    const needsHold = isSeller && (await openOrganizationHolds(sql, orgId)).length === 0;
+    const payouts = isSeller ? await lockScheduledPayouts(sql, orgId) : [];
     const needsFreeze = org.status === 'active';
     if (!needsFreeze && !needsHold && listings.length === 0 && payouts.length === 0) {
       throw actionRefused('already_contained', `Organization ${org.id} is already ${org.status}, with no active listing and its payouts held.`);

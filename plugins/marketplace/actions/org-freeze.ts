@@ -4,8 +4,7 @@
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { lockTarget } from './action-support.js';
-import { freezeOrganization } from './freeze-organization.js';
+import { freezeOrganization, lockOrganization } from './freeze-organization.js';
 
 export const orgFreezeAction = defineAction({
   id: 'org.freeze',
@@ -16,9 +15,8 @@ export const orgFreezeAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['chargeback_rate', 'suspected_fraud', 'policy_violation', 'kyc_failure', 'legal_order'],
 
-  load: async ({ tx, target }) => {
-    const orgId = await lockTarget(tx, 'organizations', target);
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId } });
+  load: async ({ sql, target }) => {
+    const org = await lockOrganization(sql, target);
     if (org.status === 'frozen') throw actionRefused('already_frozen', `Organization ${org.id} is already frozen (since ${org.frozenAt?.toISOString() ?? 'unknown'}).`);
     if (org.status === 'closed') throw actionRefused('org_closed', `Organization ${org.id} is closed; there is nothing to freeze.`);
     return { org };

@@ -1,9 +1,10 @@
 // org.unfreeze: returns a frozen organization to active. Always four eyes (seed 000: "Unfreezing an
 // org" is policy-gated, dual approval proposed), so one insider cannot quietly undo a freeze.
+import type { Organization } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { lockTarget } from './action-support.js';
+import { lockOrganization } from './freeze-organization.js';
 
 export const orgUnfreezeAction = defineAction({
   id: 'org.unfreeze',
@@ -15,9 +16,8 @@ export const orgUnfreezeAction = defineAction({
   reasonCodes: ['investigation_cleared', 'issue_resolved', 'frozen_in_error'],
   policy: { approval: { approvals: 1, approverPermission: 'org.unfreeze' } },
 
-  load: async ({ tx, target }) => {
-    const orgId = await lockTarget(tx, 'organizations', target);
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId } });
+  load: async ({ sql, target }) => {
+    const org = await lockOrganization(sql, target);
     if (org.status !== 'frozen') throw actionRefused('not_frozen', `Organization ${org.id} is ${org.status}, not frozen.`);
     return { org };
   },
@@ -25,10 +25,8 @@ export const orgUnfreezeAction = defineAction({
   run: async (ctx) => {
     const { org } = ctx.state;
     // Payout holds are left alone: releasing money is its own decision (payout.release).
-    const after = await ctx.tx.organization.update({
-      where: { id: org.id },
-      data: { status: 'active', frozenAt: null, frozenBy: null, freezeReason: null },
-    });
+    await ctx.sql`UPDATE organizations SET status = 'active'::"OrganizationStatus", frozen_at = NULL, frozen_by = NULL, freeze_reason = NULL WHERE id = ${org.id}`;
+    const after: Organization = { ...org, status: 'active', frozenAt: null, frozenBy: null, freezeReason: null };
     ctx.changed({ entityType: 'organization', entityId: String(org.id), before: org, after });
     ctx.emit({
       name: 'OrgUnfrozen', entityType: 'organization', entityId: String(org.id),

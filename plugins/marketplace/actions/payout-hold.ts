@@ -5,8 +5,10 @@ import type { Organization, Payout } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { lockTarget, lockUnderOrganization } from './action-support.js';
+import { lockUnderOrganization } from './action-support.js';
+import { lockOrganization } from './freeze-organization.js';
 import { holdOrganizationPayouts, holdPayout, lockScheduledPayouts, openOrganizationHolds } from './hold-payouts.js';
+import { payoutColumns } from './sql-rows.js';
 
 type HoldState = { scope: 'payout'; payout: Payout } | { scope: 'organization'; org: Organization; payouts: Payout[] };
 
@@ -19,23 +21,18 @@ export const payoutHoldAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['velocity_spike', 'chargeback_exposure', 'negative_balance', 'bank_account_change', 'dispute_pending', 'suspected_fraud'],
 
-  load: async ({ tx, target }): Promise<HoldState> => {
+  load: async ({ sql, target }): Promise<HoldState> => {
     if (target.type === 'payout') {
-      const { id } = await lockUnderOrganization(tx, {
-        table: 'payouts', target,
-        findOrgId: async (payoutId) => (await tx.payout.findUnique({ where: { id: payoutId }, select: { sellerOrgId: true } }))?.sellerOrgId ?? null,
-      });
-      const payout = await tx.payout.findUniqueOrThrow({ where: { id } });
+      const { row: payout } = await lockUnderOrganization<Payout>(sql, { table: 'payouts', target, columns: payoutColumns });
       if (payout.status === 'held') throw actionRefused('already_held', `Payout ${payout.id} is already held.`);
       if (payout.status !== 'scheduled') throw actionRefused('payout_not_scheduled', `Payout ${payout.id} is ${payout.status}; only scheduled payouts can be held.`);
       return { scope: 'payout', payout };
     }
-    const orgId = await lockTarget(tx, 'organizations', target);
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId } });
+    const org = await lockOrganization(sql, target);
     if (org.kind !== 'seller') throw actionRefused('not_a_seller', `Organization ${org.id} is a ${org.kind}; only sellers have payouts.`);
-    const [open] = await openOrganizationHolds(tx, org.id);
+    const [open] = await openOrganizationHolds(sql, org.id);
     if (open) throw actionRefused('already_held', `Organization ${org.id}'s payouts are already held (hold ${open.id}).`);
-    return { scope: 'organization', org, payouts: await lockScheduledPayouts(tx, org.id) };
+    return { scope: 'organization', org, payouts: await lockScheduledPayouts(sql, org.id) };
   },
 
   run: async (ctx) => {

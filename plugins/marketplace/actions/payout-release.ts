@@ -2,28 +2,28 @@
 // unless an organization-wide hold still stands. On an organization: its organization-wide holds;
 // each held payout goes back to scheduled unless it has an open hold of its own. A hold is never
 // deleted: releasedAt/releasedBy keep who lifted it and when.
-import type { Payout, PayoutHold, Prisma } from '@prisma/client';
+import type { Payout, PayoutHold } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
-import { defineAction } from '../../../src/actions/define-action.js';
+import { defineAction, type SqlTag } from '../../../src/actions/define-action.js';
 import { lockTarget, lockUnderOrganization, type StepContext } from './action-support.js';
 import { openOrganizationHolds } from './hold-payouts.js';
+import { payoutColumns, payoutHoldColumns, withSqlText } from './sql-rows.js';
 
 type ReleaseState = { holds: PayoutHold[]; orgId: number; payouts: Payout[]; keepHeld: number[] };
 
-async function lockHeldPayouts(tx: Prisma.TransactionClient, orgId: number): Promise<Payout[]> {
-  const locked = await tx.$queryRaw<{ id: number }[]>`
-    SELECT id FROM payouts WHERE seller_org_id = ${orgId} AND status = 'held' ORDER BY id FOR NO KEY UPDATE`;
-  return tx.payout.findMany({ where: { id: { in: locked.map((row) => row.id) } }, orderBy: { id: 'asc' } });
+function lockHeldPayouts(sql: SqlTag, orgId: number): Promise<Payout[]> {
+  return withSqlText(sql)<Payout>`
+    SELECT ${payoutColumns()} FROM payouts WHERE seller_org_id = ${orgId} AND status = 'held' ORDER BY id FOR NO KEY UPDATE`;
 }
 
 async function release(ctx: StepContext, { holds, payouts, keepHeld }: ReleaseState): Promise<Payout[]> {
-  await ctx.tx.payoutHold.updateMany({ where: { id: { in: holds.map((h) => h.id) } }, data: { releasedAt: ctx.now, releasedBy: ctx.actor.operatorId } });
+  await ctx.sql`UPDATE payout_holds SET released_at = ${ctx.now}, released_by = ${ctx.actor.operatorId} WHERE id = ANY(${holds.map((h) => h.id)}::int[])`;
   for (const before of holds) {
     ctx.changed({ entityType: 'payout_hold', entityId: String(before.id), before, after: { ...before, releasedAt: ctx.now, releasedBy: ctx.actor.operatorId } });
   }
   const resumed = payouts.filter((p) => p.status === 'held' && !keepHeld.includes(p.id));
-  if (resumed.length > 0) await ctx.tx.payout.updateMany({ where: { id: { in: resumed.map((p) => p.id) } }, data: { status: 'scheduled' } });
+  if (resumed.length > 0) await ctx.sql`UPDATE payouts SET status = 'scheduled'::"PayoutStatus" WHERE id = ANY(${resumed.map((p) => p.id)}::int[])`;
   for (const before of resumed) ctx.changed({ entityType: 'payout', entityId: String(before.id), before, after: { ...before, status: 'scheduled' } });
   return resumed;
 }
@@ -37,25 +37,23 @@ export const payoutReleaseAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['review_complete', 'risk_mitigated', 'seller_verified', 'held_in_error'],
 
-  load: async ({ tx, target }): Promise<ReleaseState> => {
+  load: async ({ sql: tag, target }): Promise<ReleaseState> => {
+    const sql = withSqlText(tag);
     if (target.type === 'payout') {
-      const { id, orgId } = await lockUnderOrganization(tx, {
-        table: 'payouts', target,
-        findOrgId: async (payoutId) => (await tx.payout.findUnique({ where: { id: payoutId }, select: { sellerOrgId: true } }))?.sellerOrgId ?? null,
-      });
-      const holds = await tx.payoutHold.findMany({ where: { payoutId: id, releasedAt: null }, orderBy: { id: 'asc' } });
-      if (holds.length === 0) throw actionRefused('no_open_hold', `Payout ${id} has no open hold of its own.`);
-      const isOrgHeld = (await openOrganizationHolds(tx, orgId)).length > 0;
-      return { holds, orgId, payouts: [await tx.payout.findUniqueOrThrow({ where: { id } })], keepHeld: isOrgHeld ? [id] : [] };
+      const { row: payout, orgId } = await lockUnderOrganization<Payout>(sql, { table: 'payouts', target, columns: payoutColumns });
+      const holds = await sql<PayoutHold>`
+        SELECT ${payoutHoldColumns()} FROM payout_holds WHERE payout_id = ${payout.id} AND released_at IS NULL ORDER BY id`;
+      if (holds.length === 0) throw actionRefused('no_open_hold', `Payout ${payout.id} has no open hold of its own.`);
+      const isOrgHeld = (await openOrganizationHolds(sql, orgId)).length > 0;
+      return { holds, orgId, payouts: [payout], keepHeld: isOrgHeld ? [payout.id] : [] };
     }
-    const orgId = await lockTarget(tx, 'organizations', target);
-    const holds = await openOrganizationHolds(tx, orgId);
+    const orgId = await lockTarget(sql, 'organizations', target);
+    const holds = await openOrganizationHolds(sql, orgId);
     if (holds.length === 0) throw actionRefused('no_open_hold', `Organization ${orgId} has no open organization-wide hold.`);
-    const payouts = await lockHeldPayouts(tx, orgId);
-    const ownHolds = await tx.payoutHold.findMany({
-      where: { payoutId: { in: payouts.map((p) => p.id) }, releasedAt: null }, select: { payoutId: true },
-    });
-    return { holds, orgId, payouts, keepHeld: ownHolds.map((h) => h.payoutId!) };
+    const payouts = await lockHeldPayouts(sql, orgId);
+    const ownHolds = await sql<{ payoutId: number }>`
+      SELECT payout_id AS "payoutId" FROM payout_holds WHERE payout_id = ANY(${payouts.map((p) => p.id)}::int[]) AND released_at IS NULL`;
+    return { holds, orgId, payouts, keepHeld: ownHolds.map((h) => h.payoutId) };
   },
 
   run: async (ctx) => {

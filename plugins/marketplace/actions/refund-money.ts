@@ -11,11 +11,19 @@
 // debit; the fee is not reversed here, so a refund costs the seller the full amount, as the seed's
 // refund rows do. Reversing the fee would be a policy change, and would need a platform account.
 import { randomBytes } from 'node:crypto';
-import type { Order } from '@prisma/client';
-import { lockRows, type StepContext } from './action-support.js';
+import type { LedgerEntry, Order, Payment, Refund } from '@prisma/client';
+import type { ActionTarget, SqlTag } from '../../../src/actions/define-action.js';
+import { notFound } from '../../../src/http/errors.js';
+import { targetId, type StepContext } from './action-support.js';
+import { ledgerEntryColumns, orderColumns, paymentColumns, refundColumns, withSqlText } from './sql-rows.js';
 
 /** What one captured payment can still give back to the order. */
-export type RefundablePart = { paymentId: number; remaining: number };
+export type RefundablePart = {
+  payment: Payment;
+  remaining: number;
+  /** Succeeded refunds of every order from this payment: with ours, they decide its status. */
+  refundedTotal: number;
+};
 
 export type RefundPlan = {
   order: Order;
@@ -27,66 +35,103 @@ export type RefundPlan = {
 
 export type IssuedRefund = { id: number; paymentId: number; providerRef: string; amount: number };
 
+/** Locks the target order and reads it, with the buyer organization its refunds credit; or `notFound`. */
+export async function lockOrder(sql: SqlTag, target: ActionTarget): Promise<{ order: Order; buyerOrgId: number }> {
+  const [row] = await withSqlText(sql)<Order & { buyerOrgId: number }>`
+    SELECT ${orderColumns('o')}, c.buyer_org_id AS "buyerOrgId" FROM orders o JOIN checkouts c ON c.id = o.checkout_id
+    WHERE o.id = ${targetId(target)} FOR NO KEY UPDATE OF o`;
+  if (row === undefined) throw notFound(`No ${target.type} ${target.id}.`);
+  // The order as its audit entries show it: the model's fields only.
+  const { buyerOrgId, ...order } = row;
+  return { order, buyerOrgId };
+}
+
 /** Reads (and locks the payments of) what the order can still be refunded. Call with the order locked. */
-export async function loadRefundPlan(ctx: Pick<StepContext, 'tx'>, order: Order): Promise<RefundPlan> {
-  const { tx } = ctx;
-  const allocations = await tx.paymentAllocation.findMany({ where: { orderId: order.id }, select: { paymentId: true, amount: true } });
-  const paymentIds = [...new Set(allocations.map((a) => a.paymentId))].sort((a, b) => a - b);
-  await lockRows(tx, 'payments', paymentIds);
-  const payments = await tx.payment.findMany({
-    where: { id: { in: paymentIds }, status: { in: ['succeeded', 'partially_refunded'] }, currency: order.currency },
-    orderBy: { id: 'asc' },
-  });
-  const refunded = await tx.refund.groupBy({ by: ['paymentId'], where: { orderId: order.id, status: 'succeeded' }, _sum: { amount: true } });
-  const parts = payments.map((payment) => {
-    const allocated = allocations.filter((a) => a.paymentId === payment.id).reduce((sum, a) => sum + a.amount, 0);
-    const taken = refunded.find((r) => r.paymentId === payment.id)?._sum.amount ?? 0;
-    return { paymentId: payment.id, remaining: Math.max(0, allocated - taken) };
-  }).filter((part) => part.remaining > 0);
-  const checkout = await tx.checkout.findUniqueOrThrow({ where: { id: order.checkoutId }, select: { buyerOrgId: true } });
-  return { order, buyerOrgId: checkout.buyerOrgId, parts, remaining: parts.reduce((sum, p) => sum + p.remaining, 0) };
+export async function loadRefundPlan(ctx: Pick<StepContext, 'sql'>, { order, buyerOrgId }: { order: Order; buyerOrgId: number }): Promise<RefundPlan> {
+  const sql = withSqlText(ctx.sql);
+  // Every payment the order has an allocation from, captured or not, locked in id order.
+  const payments = await sql<Payment>`
+    SELECT ${paymentColumns()} FROM payments WHERE id IN (SELECT payment_id FROM payment_allocations WHERE order_id = ${order.id})
+    ORDER BY id FOR NO KEY UPDATE`;
+  // The sums come in a statement of their own: one that waited for the locks above still reads
+  // with the snapshot it started with, and would miss a sibling order's refund committed meanwhile.
+  const sums = await sql<{ paymentId: number; allocated: string; refundedToOrder: string; refundedTotal: string }>`
+    SELECT a.payment_id AS "paymentId", sum(a.amount) AS allocated,
+      (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = a.payment_id AND r.order_id = ${order.id} AND r.status = 'succeeded') AS "refundedToOrder",
+      (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = a.payment_id AND r.status = 'succeeded') AS "refundedTotal"
+    FROM payment_allocations a WHERE a.order_id = ${order.id} GROUP BY a.payment_id`;
+  const parts = payments
+    .filter((payment) => (payment.status === 'succeeded' || payment.status === 'partially_refunded') && payment.currency === order.currency)
+    .map((payment) => {
+      const sum = sums.find((s) => s.paymentId === payment.id)!;
+      return { payment, remaining: Math.max(0, Number(sum.allocated) - Number(sum.refundedToOrder)), refundedTotal: Number(sum.refundedTotal) };
+    })
+    .filter((part) => part.remaining > 0);
+  return { order, buyerOrgId, parts, remaining: parts.reduce((sum, p) => sum + p.remaining, 0) };
 }
 
 /**
  * Moves `amount` back to the buyer (oldest payment first): refund rows, payment statuses, the
  * ledger pair, and a RefundIssued event. The caller owns the order's status and notifications.
+ * Each kind of row is written in one statement for all payments; the audit entries still come per
+ * payment (refund, payment, ledger pair), in the order a reader of the log expects.
  */
 export async function issueRefund(ctx: StepContext, { plan, amount }: { plan: RefundPlan; amount: number }): Promise<IssuedRefund[]> {
-  const { tx } = ctx;
+  const sql = withSqlText(ctx.sql);
   const { order } = plan;
-  const issued: IssuedRefund[] = [];
+  // ---- what each payment gives back
+  const takes: { part: RefundablePart; take: number; providerRef: string }[] = [];
   let left = amount;
   for (const part of plan.parts) {
     if (left === 0) break;
     const take = Math.min(left, part.remaining);
     left -= take;
     // The provider call is simulated: the reference deployment records a succeeded Stripe refund.
-    const refund = await tx.refund.create({
-      data: {
-        orderId: order.id, paymentId: part.paymentId, providerRef: `re_${randomBytes(12).toString('hex')}`,
-        amount: take, currency: order.currency, status: 'succeeded', reasonCode: ctx.reasonCode, createdAt: ctx.now,
-      },
-    });
-    ctx.changed({ entityType: 'refund', entityId: String(refund.id), before: null, after: refund });
-    issued.push({ id: refund.id, paymentId: part.paymentId, providerRef: refund.providerRef, amount: take });
-
-    // The payment's status counts every order's refunds, not only this one's.
-    const before = await tx.payment.findUniqueOrThrow({ where: { id: part.paymentId } });
-    const total = await tx.refund.aggregate({ where: { paymentId: part.paymentId, status: 'succeeded' }, _sum: { amount: true } });
-    const status = (total._sum.amount ?? 0) >= before.amount ? 'refunded' : 'partially_refunded';
-    if (status !== before.status) {
-      const after = await tx.payment.update({ where: { id: part.paymentId }, data: { status } });
-      ctx.changed({ entityType: 'payment', entityId: String(after.id), before, after });
-    }
-
-    for (const [orgId, signed] of [[order.sellerOrgId, -take], [plan.buyerOrgId, take]] as const) {
-      const entry = await tx.ledgerEntry.create({
-        data: { orgId, orderId: order.id, kind: 'refund', amount: signed, currency: order.currency, createdAt: ctx.now },
-      });
-      ctx.changed({ entityType: 'ledger_entry', entityId: String(entry.id), before: null, after: entry });
-    }
+    takes.push({ part, take, providerRef: `re_${randomBytes(12).toString('hex')}` });
   }
   if (left !== 0) throw new Error(`refund of ${amount} exceeds the plan for order ${order.id}`); // load checks this first
+
+  // ---- refund rows
+  const refunds = await sql<Refund>`
+    INSERT INTO refunds (order_id, payment_id, provider_ref, amount, currency, status, reason_code, created_at)
+    SELECT ${order.id}::int, t.payment_id, t.provider_ref, t.amount, ${order.currency}::varchar, 'succeeded'::"RefundStatus", ${ctx.reasonCode}::varchar, ${ctx.now}::timestamptz
+    FROM unnest(${takes.map((t) => t.part.payment.id)}::int[], ${takes.map((t) => t.providerRef)}::text[], ${takes.map((t) => t.take)}::int[])
+      WITH ORDINALITY AS t(payment_id, provider_ref, amount, n)
+    ORDER BY t.n
+    RETURNING ${refundColumns()}`;
+
+  // ---- payment statuses: the payment is locked, so what every order took from it is known
+  const payments = takes.map(({ part, take }) => {
+    const status: Payment['status'] = part.refundedTotal + take >= part.payment.amount ? 'refunded' : 'partially_refunded';
+    return { before: part.payment, after: status === part.payment.status ? null : { ...part.payment, status } };
+  });
+  const changedPayments = payments.flatMap((p) => (p.after ? [p.after] : []));
+  if (changedPayments.length > 0) {
+    await sql`
+      UPDATE payments p SET status = t.status::"PaymentStatus"
+      FROM unnest(${changedPayments.map((p) => p.id)}::int[], ${changedPayments.map((p) => p.status)}::text[]) AS t(id, status)
+      WHERE p.id = t.id`;
+  }
+
+  // ---- the ledger pairs: the seller gives back, the buyer's organization receives. Ids are
+  // drawn in insertion order (ORDER BY t.n), which is how each pair finds its payment below.
+  const pairs = takes.flatMap(({ take }) => [[order.sellerOrgId, -take], [plan.buyerOrgId, take]]);
+  const entries = (await sql<LedgerEntry>`
+    INSERT INTO ledger_entries (org_id, order_id, kind, amount, currency, created_at)
+    SELECT t.org_id, ${order.id}::int, 'refund'::"LedgerEntryKind", t.amount, ${order.currency}::varchar, ${ctx.now}::timestamptz
+    FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[]) WITH ORDINALITY AS t(org_id, amount, n)
+    ORDER BY t.n
+    RETURNING ${ledgerEntryColumns()}`).sort((a, b) => a.id - b.id);
+
+  // ---- the audit entries, per payment
+  const issued = takes.map(({ part, take, providerRef }, i) => {
+    const refund = refunds.find((r) => r.providerRef === providerRef)!;
+    ctx.changed({ entityType: 'refund', entityId: String(refund.id), before: null, after: refund });
+    const payment = payments[i];
+    if (payment.after) ctx.changed({ entityType: 'payment', entityId: String(part.payment.id), before: payment.before, after: payment.after });
+    for (const entry of entries.slice(2 * i, 2 * i + 2)) ctx.changed({ entityType: 'ledger_entry', entityId: String(entry.id), before: null, after: entry });
+    return { id: refund.id, paymentId: part.payment.id, providerRef, amount: take };
+  });
 
   ctx.emit({
     name: 'RefundIssued', entityType: 'order', entityId: String(order.id),

@@ -1,9 +1,11 @@
 // risk_flag.clear: closes a risk flag. The flag stays, with who cleared it and when: a cleared flag
 // is still evidence when the same entity is flagged again.
+import type { RiskFlag } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { lockTarget } from './action-support.js';
+import { lockRow } from './action-support.js';
+import { riskFlagColumns } from './sql-rows.js';
 
 export const riskFlagClearAction = defineAction({
   id: 'risk_flag.clear',
@@ -14,16 +16,16 @@ export const riskFlagClearAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['false_positive', 'risk_mitigated', 'investigation_complete'],
 
-  load: async ({ tx, target }) => {
-    const flagId = await lockTarget(tx, 'risk_flags', target);
-    const flag = await tx.riskFlag.findUniqueOrThrow({ where: { id: flagId } });
+  load: async ({ sql, target }) => {
+    const flag = await lockRow<RiskFlag>(sql, { table: 'risk_flags', target, columns: riskFlagColumns });
     if (flag.clearedAt) throw actionRefused('already_cleared', `Risk flag ${flag.id} was already cleared at ${flag.clearedAt.toISOString()}.`);
     return { flag };
   },
 
   run: async (ctx) => {
     const { flag } = ctx.state;
-    const after = await ctx.tx.riskFlag.update({ where: { id: flag.id }, data: { clearedAt: ctx.now, clearedBy: ctx.actor.operatorId } });
+    await ctx.sql`UPDATE risk_flags SET cleared_at = ${ctx.now}, cleared_by = ${ctx.actor.operatorId} WHERE id = ${flag.id}`;
+    const after: RiskFlag = { ...flag, clearedAt: ctx.now, clearedBy: ctx.actor.operatorId };
     ctx.changed({ entityType: 'risk_flag', entityId: String(flag.id), before: flag, after });
     // On the flagged entity, like RiskFlagRaised, so its timeline shows both.
     ctx.emit({

@@ -1,11 +1,12 @@
 // risk_flag.raise: an operator's risk signal on any marketplace entity, beside the automated ones
 // (raisedBy null). Like the seed's flags, it also names the organization it weighs on (`flaggedOrg`),
 // so the risk console can list an organization's flags whatever entity they sit on.
-import type { Prisma } from '@prisma/client';
+import type { RiskFlag } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
-import { defineAction } from '../../../src/actions/define-action.js';
+import { defineAction, type SqlTag } from '../../../src/actions/define-action.js';
 import { lockTarget, type LockableTable } from './action-support.js';
+import { riskFlagColumns, withSqlText } from './sql-rows.js';
 
 const FLAGGABLE = {
   organization: 'organizations', customer_user: 'customer_users', listing: 'listings', order: 'orders', payment: 'payments',
@@ -13,13 +14,14 @@ const FLAGGABLE = {
 type FlaggableType = keyof typeof FLAGGABLE;
 
 /** The organization a flag weighs on; order and payment signals are the buyer's (as in the seed). */
-async function flaggedOrg(tx: Prisma.TransactionClient, type: FlaggableType, id: number): Promise<number | null> {
+async function flaggedOrg(sql: SqlTag, type: FlaggableType, id: number): Promise<number | null> {
+  const one = async (rows: Promise<{ orgId: number }[]>) => (await rows)[0].orgId;
   switch (type) {
     case 'organization': return id;
-    case 'customer_user': return (await tx.customerUser.findUniqueOrThrow({ where: { id } })).organizationId;
-    case 'listing': return (await tx.listing.findUniqueOrThrow({ where: { id } })).sellerOrgId;
-    case 'order': return (await tx.order.findUniqueOrThrow({ where: { id }, select: { checkout: { select: { buyerOrgId: true } } } })).checkout.buyerOrgId;
-    case 'payment': return (await tx.payment.findUniqueOrThrow({ where: { id }, select: { checkout: { select: { buyerOrgId: true } } } })).checkout.buyerOrgId;
+    case 'customer_user': return one(sql`SELECT organization_id AS "orgId" FROM customer_users WHERE id = ${id}`);
+    case 'listing': return one(sql`SELECT seller_org_id AS "orgId" FROM listings WHERE id = ${id}`);
+    case 'order': return one(sql`SELECT c.buyer_org_id AS "orgId" FROM orders o JOIN checkouts c ON c.id = o.checkout_id WHERE o.id = ${id}`);
+    case 'payment': return one(sql`SELECT c.buyer_org_id AS "orgId" FROM payments p JOIN checkouts c ON c.id = p.checkout_id WHERE p.id = ${id}`);
   }
 }
 
@@ -37,23 +39,24 @@ export const riskFlagRaiseAction = defineAction({
   }),
   reasonCodes: ['suspicious_activity', 'chargeback_pattern', 'refund_abuse', 'account_takeover_signal', 'counterfeit_report', 'velocity_spike'],
 
-  load: async ({ tx, target, input }) => {
+  load: async ({ sql, target, input }) => {
     const type = target.type as FlaggableType;
     // Locked so two operators raising the same kind at once give one flag, not two.
-    const entityId = await lockTarget(tx, FLAGGABLE[type], target);
-    const open = await tx.riskFlag.findFirst({ where: { entityType: type, entityId: String(entityId), kind: input.kind, clearedAt: null } });
+    const entityId = await lockTarget(sql, FLAGGABLE[type], target);
+    const [open] = await sql<{ id: number }>`
+      SELECT id FROM risk_flags WHERE entity_type = ${type}::"RiskEntityType" AND entity_id = ${String(entityId)} AND kind = ${input.kind} AND cleared_at IS NULL
+      ORDER BY id LIMIT 1`;
     if (open) throw actionRefused('already_flagged', `${target.type} ${entityId} already has an open ${input.kind} flag (${open.id}).`);
-    return { type, entityId, orgId: await flaggedOrg(tx, type, entityId) };
+    return { type, entityId, orgId: await flaggedOrg(sql, type, entityId) };
   },
 
   run: async (ctx) => {
     const { state: { type, entityId, orgId }, input } = ctx;
-    const flag = await ctx.tx.riskFlag.create({
-      data: {
-        entityType: type, entityId: String(entityId), orgId, kind: input.kind, severity: input.severity,
-        trigger: input.trigger ?? `manual: ${ctx.reasonCode}`, raisedAt: ctx.now, raisedBy: ctx.actor.operatorId,
-      },
-    });
+    const [flag] = await withSqlText(ctx.sql)<RiskFlag>`
+      INSERT INTO risk_flags (entity_type, entity_id, org_id, kind, severity, "trigger", raised_at, raised_by)
+      VALUES (${type}::"RiskEntityType", ${String(entityId)}, ${orgId}::int, ${input.kind}, ${input.severity}::"RiskSeverity",
+        ${input.trigger ?? `manual: ${ctx.reasonCode}`}, ${ctx.now}, ${ctx.actor.operatorId})
+      RETURNING ${riskFlagColumns()}`;
     ctx.changed({ entityType: 'risk_flag', entityId: String(flag.id), before: null, after: flag });
     // On the flagged entity, so its timeline shows the flag; the flag's id is in the payload.
     ctx.emit({

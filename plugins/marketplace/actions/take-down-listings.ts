@@ -8,7 +8,9 @@ import { reasonText, type StepContext } from './action-support.js';
 export async function takeDownListings(ctx: StepContext, listings: Listing[]): Promise<Listing[]> {
   if (listings.length === 0) return [];
   const data = { status: 'taken_down' as const, takedownAt: ctx.now, takedownBy: ctx.actor.operatorId, takedownReason: reasonText(ctx) };
-  await ctx.tx.listing.updateMany({ where: { id: { in: listings.map((l) => l.id) } }, data });
+  await ctx.sql`
+    UPDATE listings SET status = 'taken_down'::"ListingStatus", takedown_at = ${data.takedownAt}, takedown_by = ${data.takedownBy}, takedown_reason = ${data.takedownReason}
+    WHERE id = ANY(${listings.map((l) => l.id)}::int[])`;
   return listings.map((before) => {
     const after: Listing = { ...before, ...data };
     ctx.changed({ entityType: 'listing', entityId: String(before.id), before, after });
