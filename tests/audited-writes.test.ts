@@ -68,6 +68,9 @@ it('leaves the data unchanged when the audit write fails, and records the failur
     append: async () => {
       throw new Error('audit store unavailable');
     },
+    appendMany: async () => {
+      throw new Error('audit store unavailable');
+    },
     appendStandalone: audit.appendStandalone,
   };
   const agent = await login(createTestApp(db, { audit: broken }));

@@ -33,7 +33,7 @@ const operator = await db.prisma.operator.create({
 const noDenialExpected = async (): Promise<never> => {
   throw new Error('bench: unexpected audit write');
 };
-const audit: AuditService = { append: noDenialExpected, appendStandalone: noDenialExpected };
+const audit: AuditService = { append: noDenialExpected, appendMany: noDenialExpected, appendStandalone: noDenialExpected };
 const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: secrets.auditSigningKey });
 const server = http.createServer(app);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

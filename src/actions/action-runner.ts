@@ -172,10 +172,6 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     }
 
     const auditBase = { actor, action: action.id, reasonCode: request.reasonCode, note: request.note };
-    await audit.append(sql, {
-      ...auditBase, entityType: request.target.type, entityId: request.target.id, outcome: 'attempted',
-      after: { runId, input: request.input, ...origin },
-    });
     const changes: EntityChange[] = [];
     const events: DomainEventInput[] = [];
     const messages: OutboxMessage[] = [];
@@ -183,7 +179,11 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
       ...ctx, state, changed: (c) => changes.push(c), emit: (e) => events.push(e), enqueue: (m) => messages.push(m),
     });
     if (changes.length === 0) changes.push({ entityType: request.target.type, entityId: request.target.id, before: null, after: result });
-    for (const change of changes) await audit.append(sql, { ...auditBase, ...change, outcome: 'succeeded' });
+    // The attempt, then each change: one statement, numbered in that order, in this transaction.
+    await audit.appendMany(sql, [
+      { ...auditBase, entityType: request.target.type, entityId: request.target.id, outcome: 'attempted', after: { runId, input: request.input, ...origin } },
+      ...changes.map((change) => ({ ...auditBase, ...change, outcome: 'succeeded' as const })),
+    ]);
     if (events.length === 0) events.push({ name: 'AdminActionRecorded', entityType: request.target.type, entityId: request.target.id, payload: { actionId: action.id } });
     await prepared(client, INSERT_EVENTS, [
       json(events.map((e) => ({ name: e.name, entity_type: e.entityType, entity_id: e.entityId, payload: { ...e.payload, reasonCode: request.reasonCode } }))),
@@ -210,8 +210,10 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     const write = async (client: pg.PoolClient) => {
       const sql = pgExecutor(client);
       const auditBase = { actor, action: action.id, entityType: request.target.type, entityId: request.target.id, reasonCode: request.reasonCode, note: request.note };
-      await audit.append(sql, { ...auditBase, outcome: 'attempted', after: { runId, input: request.input } });
-      await audit.append(sql, { ...auditBase, outcome: 'failed', after: { runId, error } });
+      await audit.appendMany(sql, [
+        { ...auditBase, outcome: 'attempted', after: { runId, input: request.input } },
+        { ...auditBase, outcome: 'failed', after: { runId, error } },
+      ]);
       await insertRun(client, runRecord(execution, runId, startedAt, { status: 'failed', result: null, errorCode: appError.code, error }));
       if (origin.approvalId) await client.query('UPDATE approval_requests SET run_id = $2 WHERE id = $1', [origin.approvalId, runId]);
       // An expected refusal is the key's answer; an unexpected failure gives the key back.

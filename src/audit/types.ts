@@ -36,6 +36,12 @@ export type AuditService = {
    * within seconds of the commit (docs/adr/0004-audit-chain.md).
    */
   append: (sql: SqlExecutor, event: AuditEvent) => Promise<{ seq: string }>;
+  /**
+   * Appends several events in one statement inside the caller's transaction: the same rows as
+   * `append` once per event in order (`seqs[i]` is `events[i]`'s number, ascending, so they are
+   * chained in this order), all or none. An empty list writes nothing.
+   */
+  appendMany: (sql: SqlExecutor, events: AuditEvent[]) => Promise<{ seqs: string[] }>;
   /** Appends in a transaction of its own (logins, denials: no business change to join). */
   appendStandalone: (event: AuditEvent) => Promise<{ seq: string }>;
 };

@@ -11,5 +11,10 @@ export function createAuditRecorder(): AuditRecorder {
     events.push(structuredClone(event));
     return { seq: String(++seq) };
   };
-  return { events, append: (_sql, event) => record(event), appendStandalone: record };
+  return {
+    events,
+    append: (_sql, event) => record(event),
+    appendMany: async (_sql, batch) => ({ seqs: (await Promise.all(batch.map(record))).map((r) => r.seq) }),
+    appendStandalone: record,
+  };
 }
