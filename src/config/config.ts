@@ -26,6 +26,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().min(1).optional(),
     DATABASE_URL: postgresUrl.optional(),
+    APP_DATABASE_URL: postgresUrl.optional(),
     EMBEDDED_PG_PORT: port.default(54329),
     SESSION_SECRET: secret.optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),

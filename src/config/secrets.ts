@@ -9,6 +9,8 @@ import type { Config } from './config.js';
 export type Secrets = {
   sessionSecret: string;
   postgresPassword: string;
+  /** The embedded server's opsdeck_app role (the application's, without rights over the audit log). */
+  appDbPassword: string;
   unleashAdminPassword: string;
   unleashAdminToken: string;
   unleashClientToken: string;
@@ -22,6 +24,7 @@ function generate(): Secrets {
   return {
     sessionSecret: token(32),
     postgresPassword: token(16),
+    appDbPassword: token(16),
     unleashAdminPassword: `${token(8)}Aa1!`,
     // Unleash token shapes: `<project>:<environment>.<secret>`; admin tokens use `*:*`.
     unleashAdminToken: `*:*.${token()}`,

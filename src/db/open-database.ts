@@ -26,8 +26,29 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
   }
 }
 
+/** The role the migrations create for the application (prisma/migrations/*_app_role). */
+export const APP_ROLE = 'opsdeck_app';
+
+/** Gives the application role its login and returns the URL to connect as it. */
+async function enableAppRole(ownerUrl: string, password: string): Promise<string> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}
+
 export async function openDatabase({ config, secrets, logger }: { config: Config; secrets: Secrets; logger: Logger }): Promise<{
+  /** The owner's: migrations, the audit log's upkeep, Unleash, tools. */
   databaseUrl: string;
+  /** The application's: without rights to change the audit log (APP_DATABASE_URL, or the embedded server's opsdeck_app). */
+  appDatabaseUrl: string;
   embedded: EmbeddedPostgres | null;
 }> {
   let embedded: EmbeddedPostgres | null = null;
@@ -46,9 +67,11 @@ export async function openDatabase({ config, secrets, logger }: { config: Config
     if (embedded) await ensureDatabase(databaseUrl, DATABASE_NAME);
     const applied = await applyMigrations({ databaseUrl, migrationsDir: projectPath('prisma', 'migrations'), log: (l) => logger.info(l) });
     logger.info({ applied: applied.length }, 'migrations up to date');
+    const appDatabaseUrl = embedded ? await enableAppRole(databaseUrl, secrets.appDbPassword) : config.APP_DATABASE_URL ?? databaseUrl;
+    if (!embedded && !config.APP_DATABASE_URL) logger.warn('APP_DATABASE_URL is not set: the app runs as the DATABASE_URL role, so only triggers (not grants) protect the audit log');
+    return { databaseUrl, appDatabaseUrl, embedded };
   } catch (err) {
     if (embedded?.isOwner) await embedded.stop();
     throw err;
   }
-  return { databaseUrl, embedded };
 }

@@ -3,6 +3,7 @@
 // the flag client, then HTTP. Each step registers its own undo, so a failure or a Ctrl-C halfway
 // through still tears down what was started.
 import http from 'node:http';
+import pg from 'pg';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { loadSecrets } from '../config/secrets.js';
@@ -51,12 +52,16 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     const secrets = await loadSecrets(config);
 
     // ---- PostgreSQL and migrations
-    const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
+    const { databaseUrl, appDatabaseUrl, embedded } = await openDatabase({ config, secrets, logger });
     // A server another live process started (a running opsdeck, a seed) is theirs to stop.
     if (embedded?.isOwner) undo.push({ name: 'embedded PostgreSQL', run: embedded.stop });
     checkpoint();
-    const db = createDatabase({ url: databaseUrl, onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
-    undo.push({ name: 'database pools', run: db.close });
+    // The app runs as a role that may only read the audit log and append to it; the log's upkeep
+    // (sealer, checkpoints, partitions, retention) runs on a small pool as the tables' owner.
+    const db = createDatabase({ url: appDatabaseUrl, onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
+    const ownerPool = new pg.Pool({ connectionString: databaseUrl, max: 3, application_name: 'opsdeck-owner' });
+    ownerPool.on('error', (err) => logger.warn({ err }, 'idle owner connection lost'));
+    undo.push({ name: 'database pools', run: async () => { await db.close(); await ownerPool.end(); } });
 
     // ---- Unleash (its first boot runs its own migrations: start it while we seed)
     const unleashUrl = config.UNLEASH_URL ?? `http://127.0.0.1:${config.UNLEASH_PORT}`;
@@ -79,7 +84,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     // ---- Audit log: the sealer chains committed rows; stopped before the pools close.
     const audit = createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey, logger: logger.child({ component: 'audit' }) });
     const auditBackground = startAuditBackground({
-      pool: db.pool,
+      pool: ownerPool,
       signingKey: secrets.auditSigningKey,
       retentionYears: config.AUDIT_RETENTION_YEARS,
       logger: logger.child({ component: 'audit' }),
