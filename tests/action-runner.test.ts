@@ -5,7 +5,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestPlatformApp } from './support/app.js';
+import { createTestPlatformApp, loginAs } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -13,12 +13,7 @@ let app: Express;
 let finance: request.Agent;
 let financeId: number;
 
-async function login(roles: string[]) {
-  const operator = await createOperator(db, { roles });
-  const agent = request.agent(app);
-  await agent.post('/api/session').send({ email: operator.email, password: operator.password }).expect(200);
-  return { agent, id: operator.id };
-}
+const login = (roles: string[]) => loginAs(app, db, roles);
 
 const refund = (orderId: number, amount?: number, reasonCode = 'item_damaged') => ({
   target: { type: 'order', id: String(orderId) },

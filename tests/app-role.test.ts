@@ -2,11 +2,10 @@
 // which may read the audit log and append to its inbox but not change it: the grants refuse before
 // the triggers would. The app itself (logins, actions, approvals, the outbox, bulk jobs) works as
 // that role, and the owner seals what it appended.
-import request from 'supertest';
 import { createDatabase } from '../src/db/database.js';
 import { APP_ROLE } from '../src/db/open-database.js';
 import { createTestDatabase, adminQuery } from './support/database.js';
-import { createOperator, createTestPlatformApp } from './support/app.js';
+import { createTestPlatformApp, loginAs } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import { sealNow, createTestAudit } from './support/audit-fixtures.js';
 
@@ -56,9 +55,7 @@ it('may not change the audit log or domain events: refused by the grants, before
 
 it('runs the platform\'s work as that role: login, a refund, an approval request, a bulk job, the outbox', async () => {
   const { app, actions } = createTestPlatformApp(appDb);
-  const operator = await createOperator(db, { roles: ['support_agent', 'risk_agent'] });
-  const agent = request.agent(app);
-  await agent.post('/api/session').send({ email: operator.email, password: operator.password }).expect(200);
+  const { agent } = await loginAs(app, db, ['support_agent', 'risk_agent']);
   const order = await createPaidOrder(db);
   const body = (amount: number) => ({ target: { type: 'order', id: String(order.orderId) }, input: { amount: { amount, currency: 'USD' } }, reasonCode: 'item_damaged' });
   await agent.post('/api/actions/order.refund').set('Idempotency-Key', 'app-role-1').send(body(1_000)).expect(200);

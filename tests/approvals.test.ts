@@ -5,7 +5,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestPlatformApp } from './support/app.js';
+import { createTestPlatformApp, loginAs } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import type { ActionServices } from '../src/actions/action-services.js';
 
@@ -13,12 +13,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: Express;
 let services: ActionServices;
 
-async function login(roles: string[]) {
-  const operator = await createOperator(db, { roles });
-  const agent = request.agent(app);
-  await agent.post('/api/session').send({ email: operator.email, password: operator.password }).expect(200);
-  return { agent, id: operator.id };
-}
+const login = (roles: string[]) => loginAs(app, db, roles);
 
 let keys = 0;
 const post = (agent: request.Agent, path: string, body: object = {}) => agent.post(path).set('Idempotency-Key', `k-${(keys += 1)}`).send(body);

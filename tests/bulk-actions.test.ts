@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { z } from 'zod/v4';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestPlatformApp, TEST_AUDIT_KEY } from './support/app.js';
+import { createTestPlatformApp, loginAs, TEST_AUDIT_KEY } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import { createAuditService } from '../src/audit/audit-service.js';
 import { createOperatorAuth } from '../src/auth/operator-auth.js';
@@ -24,12 +24,7 @@ let actions: ActionServices;
 let audit: ReturnType<typeof createAuditService>;
 let risk: { agent: request.Agent; id: number };
 
-async function login(roles: string[]) {
-  const operator = await createOperator(db, { roles });
-  const agent = request.agent(app);
-  await agent.post('/api/session').send({ email: operator.email, password: operator.password }).expect(200);
-  return { agent, id: operator.id };
-}
+const login = (roles: string[]) => loginAs(app, db, roles);
 
 let keys = 0;
 const newKey = () => `bulk-${(keys += 1)}`;

@@ -1,10 +1,9 @@
 // The outbox: messages queued in an action's transaction exist only if it commits, are delivered
 // after commit by the pg-boss workers, retried after a handler fails, and take effect once per key
 // even when delivered twice.
-import request from 'supertest';
 import type PgBoss from 'pg-boss';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestPlatformApp } from './support/app.js';
+import { createTestPlatformApp, loginAs } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import { pgExecutor } from '../src/audit/sql-executor.js';
 import { createJobQueue, createOutbox, type OutboxJob } from '../src/actions/outbox.js';
@@ -37,9 +36,7 @@ async function until<T>(probe: () => Promise<T | null | undefined | false>, time
 it('delivers a refund\'s notifications to buyer and seller after commit, once each', async () => {
   const { app, actions } = createTestPlatformApp(db);
   bosses.push(actions.boss);
-  const operator = await createOperator(db, { roles: ['finance_admin'] });
-  const agent = request.agent(app);
-  await agent.post('/api/session').send({ email: operator.email, password: operator.password }).expect(200);
+  const { agent } = await loginAs(app, db, ['finance_admin']);
   const order = await createPaidOrder(db);
   const res = await agent.post('/api/actions/order.refund').set('Idempotency-Key', 'notify-1')
     .send({ target: { type: 'order', id: String(order.orderId) }, input: { amount: { amount: 500, currency: 'USD' } }, reasonCode: 'item_damaged' }).expect(200);

@@ -1,7 +1,16 @@
 // The runner's expected outcomes as AppErrors (one mapping to problem+json in src/http/errors.ts).
 // An action throws `actionRefused` for a precondition (nothing left to refund, already frozen): an
 // outcome an operator can act on, recorded as a failed run, never a crash.
-import { AppError } from '../http/errors.js';
+import { AppError, problemDocument, problemOf } from '../http/errors.js';
+import { currentRequest } from '../http/request-context.js';
+import type { ActionResponse } from './types.js';
+
+/** An AppError as the action endpoints answer it (and store it for replays): problem+json text. */
+export const problemResponse = (err: AppError): ActionResponse => ({
+  status: err.status,
+  body: JSON.stringify(problemDocument(problemOf(err), currentRequest()?.correlationId ?? null)),
+  isReplay: false,
+});
 
 export const actionRefused = (code: string, detail: string) =>
   new AppError({ status: 409, code, title: 'Action refused', detail });

@@ -3,6 +3,7 @@
 // nothing (no idempotency claim, no run).
 import { z } from 'zod/v4';
 import { validationFailed } from '../http/errors.js';
+import { parseOr422 } from '../http/validation.js';
 import { targetTypes, type ActionDefinition, type ActionTarget } from './define-action.js';
 
 export type ParsedRequest = {
@@ -19,19 +20,13 @@ const envelope = z.strictObject({
   note: z.string().max(2000).nullish(),
 });
 
-const describe = (issue: z.core.$ZodIssue, prefix: string[] = []) =>
-  `${[...prefix, ...issue.path.map(String)].join('.') || 'body'}: ${issue.message}`;
-
 export function parseActionRequest(action: ActionDefinition, body: unknown): ParsedRequest {
-  const parsed = envelope.safeParse(body);
-  if (!parsed.success) throw validationFailed(describe(parsed.error.issues[0]!));
-  const { target, reasonCode, note } = parsed.data;
+  const { target, reasonCode, note, input: rawInput } = parseOr422(envelope, body);
   const types = targetTypes(action);
   if (!types.includes(target.type)) throw validationFailed(`target.type: ${action.id} acts on ${types.join(' or ')}, not ${target.type}`);
   if (!action.reasonCodes.includes(reasonCode)) {
     throw validationFailed(`reasonCode: ${action.id} accepts ${action.reasonCodes.join(', ')}`, { reasonCodes: action.reasonCodes });
   }
-  const input = action.input.safeParse(parsed.data.input ?? {});
-  if (!input.success) throw validationFailed(describe(input.error.issues[0]!, ['input']));
-  return { target, input: input.data, reasonCode, note: note?.trim() || null };
+  const input = parseOr422(action.input, rawInput ?? {}, { prefix: ['input'] });
+  return { target, input, reasonCode, note: note?.trim() || null };
 }

@@ -4,7 +4,8 @@
 import { Router, type Response } from 'express';
 import type { RouteAccess } from '../rbac/require-permission.js';
 import { z } from 'zod/v4';
-import { notFound, validationFailed } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
+import { parseOr422 } from '../http/validation.js';
 import { can } from '../rbac/access.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ActionResponse, ActionRunner } from './types.js';
@@ -46,10 +47,9 @@ export function createActionRoutes({ runner, runs, access }: {
   });
 
   router.get('/runs', ...access('GET /api/runs'), async (req, res) => {
-    const parsed = runListQuery.safeParse(req.query);
-    if (!parsed.success) throw validationFailed(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
+    const query = parseOr422(runListQuery, req.query, { where: 'query' });
     const operator = operatorOf(res);
-    res.json(await runs.list({ ...parsed.data, operatorId: can(operator, 'run.read') ? undefined : operator.id }));
+    res.json(await runs.list({ ...query, operatorId: can(operator, 'run.read') ? undefined : operator.id }));
   });
 
   router.get('/runs/:id', ...access('GET /api/runs/:id'), async (req, res) => {

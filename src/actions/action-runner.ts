@@ -10,15 +10,14 @@ import type { ActionRun, Prisma, PrismaClient } from '@prisma/client';
 import type { AuditService } from '../audit/types.js';
 import { pgExecutor } from '../audit/sql-executor.js';
 import { inSavepoint, inTransaction } from '../db/transaction-scope.js';
-import { AppError, forbidden, problemDocument, problemOf } from '../http/errors.js';
-import { currentRequest } from '../http/request-context.js';
+import { AppError, forbidden, problemOf } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { can } from '../rbac/access.js';
 import { createApproval, approvalView, type ApprovalPayload } from '../approvals/approval-store.js';
 import type { ActionActor, ActionContext, ActionDefinition, ApprovalNeed, DomainEventInput, EntityChange, OutboxMessage, SqlTag } from './define-action.js';
 import { parseActionRequest, type ParsedRequest } from './action-request.js';
 import { checkIdempotencyKey, requestHash, type IdempotencyStore, type KeyScope } from './idempotency.js';
-import { unknownAction } from './action-errors.js';
+import { problemResponse, unknownAction } from './action-errors.js';
 import { describeAction } from './action-catalog.js';
 import { runView } from './run-view.js';
 import type { Outbox } from './outbox.js';
@@ -104,9 +103,10 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
   logger: Logger;
 }): ActionRunner & { execute: (execution: Execution) => Promise<ExecutionResult>; get: (id: string) => ActionDefinition | undefined } {
   const byId = new Map(actions.map((a) => [a.id, a]));
+  // JSON Schemas are derived once, not on every GET /api/actions.
+  const catalog = actions.map(describeAction);
   const { prisma } = db;
   const respond = (status: number, body: unknown): { status: number; body: string } => ({ status, body: JSON.stringify(body) });
-  const problem = (err: AppError) => respond(err.status, problemDocument(problemOf(err), currentRequest()?.correlationId ?? null));
   const pool = db.pool;
 
   // ---- the policy's answer: null runs now
@@ -206,7 +206,7 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     if (!isExpected) logger.error({ err, actionId: action.id, runId }, 'action failed');
     const appError = isExpected ? err : internalError();
     const error = { code: appError.code, message: appError.message, ...(isExpected ? {} : { class: (err as Error)?.name ?? 'Error' }) };
-    const response = problem(new AppError({ ...problemOf(appError), extensions: { ...appError.extensions, runId } }));
+    const response = problemResponse(new AppError({ ...problemOf(appError), extensions: { ...appError.extensions, runId } }));
     const write = async (client: pg.PoolClient) => {
       const sql = pgExecutor(client);
       const auditBase = { actor, action: action.id, entityType: request.target.type, entityId: request.target.id, reasonCode: request.reasonCode, note: request.note };
@@ -228,7 +228,7 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
       logger.error({ err: recordErr, actionId: action.id, runId }, 'could not record the failed run');
       if (keyScope) await idempotency.release(keyScope).catch(() => undefined);
       if (client) throw recordErr;
-      return { ...problem(internalError()), isReplay: false, runId: null, approvalId: null, outcome: 'failed' };
+      return { ...problemResponse(internalError()), runId: null, approvalId: null, outcome: 'failed' };
     }
     if (keyScope && !isExpected) await idempotency.release(keyScope);
     return { ...response, isReplay: false, runId, approvalId: null, outcome: 'failed' };
@@ -268,7 +268,7 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
       if (claim.kind === 'replay') return { status: claim.status, body: claim.body, isReplay: true };
       return await execute({ action, actor, request, keyScope });
     } catch (err) {
-      if (err instanceof AppError) return { ...problem(err), isReplay: false };
+      if (err instanceof AppError) return problemResponse(err);
       throw err;
     }
   }
@@ -277,6 +277,6 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     submit,
     execute,
     get: (id) => byId.get(id),
-    listFor: (operator) => actions.filter((a) => can(operator, a.permission)).map(describeAction),
+    listFor: (operator) => catalog.filter(({ permission }) => can(operator, permission)),
   };
 }

@@ -11,12 +11,12 @@ import { z } from 'zod/v4';
 import type { AuditService } from '../audit/types.js';
 import { prismaExecutor } from '../audit/sql-executor.js';
 import type { OperatorAuth, OperatorPrincipal } from '../auth/operator-auth.js';
-import { AppError, forbidden, notFound, problemDocument, problemOf, validationFailed } from '../http/errors.js';
-import { currentRequest } from '../http/request-context.js';
+import { AppError, forbidden, notFound, validationFailed } from '../http/errors.js';
+import { parseOr422 } from '../http/validation.js';
 import type { Logger } from '../platform/logger.js';
 import { can } from '../rbac/access.js';
 import { actorOf, type Execution, type ExecutionResult } from './action-runner.js';
-import { unknownAction } from './action-errors.js';
+import { problemResponse, unknownAction } from './action-errors.js';
 import { parseActionRequest } from './action-request.js';
 import { targetTypes, type ActionDefinition } from './define-action.js';
 import { checkIdempotencyKey, requestHash, type IdempotencyStore } from './idempotency.js';
@@ -41,27 +41,22 @@ const envelope = z.strictObject({
   note: z.string().max(2000).nullish(),
 });
 
-const issueText = (issue: z.core.$ZodIssue, prefix: string[] = []) =>
-  `${[...prefix, ...issue.path.map(String)].join('.') || 'body'}: ${issue.message}`;
-
 /** The body checked once: shared input and reason code, and every target's shape, type and uniqueness. */
 function parseBulkRequest(action: ActionDefinition, body: unknown) {
-  const parsed = envelope.safeParse(body);
-  if (!parsed.success) throw validationFailed(issueText(parsed.error.issues[0]!));
+  const request = parseOr422(envelope, body);
   const types = targetTypes(action);
   const seen = new Map<string, number>();
-  const targets = parsed.data.targets.map((raw, position) => {
-    const target = targetSchema.safeParse(raw);
-    if (!target.success) throw validationFailed(issueText(target.error.issues[0]!, ['targets', String(position)]));
-    if (!types.includes(target.data.type)) throw validationFailed(`targets.${position}.type: ${action.id} acts on ${types.join(' or ')}, not ${target.data.type}`);
-    const key = `${target.data.type}:${target.data.id}`;
+  const targets = request.targets.map((raw, position) => {
+    const target = parseOr422(targetSchema, raw, { prefix: ['targets', String(position)] });
+    if (!types.includes(target.type)) throw validationFailed(`targets.${position}.type: ${action.id} acts on ${types.join(' or ')}, not ${target.type}`);
+    const key = `${target.type}:${target.id}`;
     const first = seen.get(key);
     if (first !== undefined) throw validationFailed(`targets.${position}: ${key} is already targets.${first}; each target may appear once`);
     seen.set(key, position);
-    return target.data;
+    return target;
   });
   const { input, reasonCode, note } = parseActionRequest(action, {
-    target: targets[0], input: parsed.data.input, reasonCode: parsed.data.reasonCode, note: parsed.data.note,
+    target: targets[0], input: request.input, reasonCode: request.reasonCode, note: request.note,
   });
   return { targets, input, reasonCode, note };
 }
@@ -105,9 +100,6 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
   chunkSize?: number;
 }) {
   const worker = createBulkWorker({ pool, prisma, audit, auth, runner, boss, logger, chunkSize });
-  const problem = (err: AppError): ActionResponse => ({
-    status: err.status, body: JSON.stringify(problemDocument(problemOf(err), currentRequest()?.correlationId ?? null)), isReplay: false,
-  });
 
   /** `POST /api/actions/{actionId}/bulk`: 202 with the job, or the problem; replays the first answer. */
   async function submit({ actionId, operator, idempotencyKey, body }: ActionRequest): Promise<ActionResponse> {
@@ -158,7 +150,7 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
       worker.wake();
       return { ...response, isReplay: false };
     } catch (err) {
-      if (err instanceof AppError) return problem(err);
+      if (err instanceof AppError) return problemResponse(err);
       throw err;
     }
   }

@@ -4,8 +4,7 @@
 // retried at most once (the next failure is the new exception to retry).
 import type { PrismaClient, Prisma } from '@prisma/client';
 import { z } from 'zod/v4';
-import { AppError, conflict, forbidden, notFound, problemDocument, problemOf, validationFailed } from '../http/errors.js';
-import { currentRequest } from '../http/request-context.js';
+import { AppError, conflict, forbidden, notFound } from '../http/errors.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { AuditService } from '../audit/types.js';
 import { can } from '../rbac/access.js';
@@ -13,19 +12,11 @@ import { actorOf, type Execution, type ExecutionResult } from './action-runner.j
 import type { ActionDefinition } from './define-action.js';
 import { checkIdempotencyKey, requestHash, type IdempotencyStore } from './idempotency.js';
 import { runView } from './run-view.js';
+import { problemResponse } from './action-errors.js';
+import { afterCursor, keysetPage } from '../http/keyset-cursor.js';
 import type { ActionResponse } from './types.js';
 
 type RunFilters = { status?: 'succeeded' | 'failed'; actionId?: string; operatorId?: number; limit: number; cursor?: string };
-
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
-const encodeCursor = (startedAt: Date, id: string) => Buffer.from(JSON.stringify([startedAt.toISOString(), id])).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw validationFailed('cursor: is not a cursor from this list');
-  }
-}
 
 export function createRunService({ prisma, audit, idempotency, runner }: {
   prisma: PrismaClient;
@@ -34,15 +25,10 @@ export function createRunService({ prisma, audit, idempotency, runner }: {
   runner: { execute: (execution: Execution) => Promise<ExecutionResult>; get: (id: string) => ActionDefinition | undefined };
 }) {
   async function list({ status, actionId, operatorId, limit, cursor }: RunFilters) {
-    const where: Prisma.ActionRunWhereInput = { status, actionId, operatorId };
-    if (cursor) {
-      const [startedAt, id] = decodeCursor(cursor);
-      where.OR = [{ startedAt: { lt: new Date(startedAt) } }, { startedAt: new Date(startedAt), id: { lt: id } }];
-    }
+    const where: Prisma.ActionRunWhereInput = { status, actionId, operatorId, ...(cursor ? afterCursor('startedAt', cursor) : {}) };
     const rows = await prisma.actionRun.findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { items: page.map(runView), nextCursor: rows.length > limit && last ? encodeCursor(last.startedAt, last.id) : null };
+    const page = keysetPage(rows, limit, (run) => run.startedAt);
+    return { items: page.rows.map(runView), nextCursor: page.nextCursor };
   }
 
   async function get(id: string) {
@@ -53,7 +39,6 @@ export function createRunService({ prisma, audit, idempotency, runner }: {
   async function retry({ runId, operator, idempotencyKey, isVisible }: {
     runId: string; operator: OperatorPrincipal; idempotencyKey: string | undefined; isVisible: (run: { operatorId: number }) => boolean;
   }): Promise<ActionResponse> {
-    const problem = (err: AppError) => ({ status: err.status, body: JSON.stringify(problemDocument(problemOf(err), currentRequest()?.correlationId ?? null)), isReplay: false });
     try {
       const run = z.uuid().safeParse(runId).success ? await prisma.actionRun.findUnique({ where: { id: runId } }) : null;
       if (!run || !isVisible(run)) throw notFound(`No run ${runId}.`);
@@ -82,7 +67,7 @@ export function createRunService({ prisma, audit, idempotency, runner }: {
       };
       return await runner.execute(execution);
     } catch (err) {
-      if (err instanceof AppError) return problem(err);
+      if (err instanceof AppError) return problemResponse(err);
       throw err;
     }
   }

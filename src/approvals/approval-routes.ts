@@ -5,7 +5,9 @@ import { Router, type Response } from 'express';
 import type { RouteAccess } from '../rbac/require-permission.js';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod/v4';
-import { notFound, validationFailed } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
+import { parseOr422 } from '../http/validation.js';
+import { afterCursor, keysetPage } from '../http/keyset-cursor.js';
 import { can } from '../rbac/access.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ApprovalService } from './approval-service.js';
@@ -19,13 +21,6 @@ const listQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 const decisionBody = z.strictObject({ note: z.string().trim().max(2000).nullish() });
-
-const cursorOf = (createdAt: Date, id: string) => Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-function parseCursor(cursor: string): [Date, string] {
-  const parsed = z.tuple([z.iso.datetime(), z.uuid()]).safeParse((() => { try { return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')); } catch { return null; } })());
-  if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
-  return [new Date(parsed.data[0]), parsed.data[1]];
-}
 
 /** What an operator may see: their own requests, and those whose approver permission they hold. */
 export function visibleTo(operator: OperatorPrincipal): Prisma.ApprovalRequestWhereInput {
@@ -52,9 +47,7 @@ export function createApprovalRoutes({ prisma, approvals, access }: { prisma: Pr
   const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
 
   router.get('/approvals', ...access('GET /api/approvals'), async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) throw validationFailed(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
-    const { status, view, limit, cursor } = parsed.data;
+    const { status, view, limit, cursor } = parseOr422(listQuery, req.query, { where: 'query' });
     const operator = operatorOf(res);
     const now = new Date();
     const and: Prisma.ApprovalRequestWhereInput[] = [visibleTo(operator)];
@@ -63,14 +56,10 @@ export function createApprovalRoutes({ prisma, approvals, access }: { prisma: Pr
     else if (status === 'expired') and.push({ OR: [{ status: 'expired' }, { status: 'pending', expiresAt: { lte: now } }] });
     else if (status) and.push({ status });
     if (view) and.push(inboxViewWhere(view, operator, now));
-    if (cursor) {
-      const [createdAt, id] = parseCursor(cursor);
-      and.push({ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] });
-    }
+    if (cursor) and.push(afterCursor('createdAt', cursor));
     const rows = await prisma.approvalRequest.findMany({ where: { AND: and }, include: { decisions: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    res.json({ items: page.map(approvalView), nextCursor: rows.length > limit && last ? cursorOf(last.createdAt, last.id) : null });
+    const page = keysetPage(rows, limit, (approval) => approval.createdAt);
+    res.json({ items: page.rows.map(approvalView), nextCursor: page.nextCursor });
   });
 
   router.get('/approvals/:id', ...access('GET /api/approvals/:id'), async (req, res) => {
@@ -86,9 +75,8 @@ export function createApprovalRoutes({ prisma, approvals, access }: { prisma: Pr
     router.post(`/approvals/:id/${decision}`, ...access(`POST /api/approvals/:id/${decision}`), async (req, res) => {
       const id = String(req.params.id);
       if (!z.uuid().safeParse(id).success) throw notFound(`No approval request ${id}.`);
-      const body = decisionBody.safeParse(req.body ?? {});
-      if (!body.success) throw validationFailed(`${body.error.issues[0]!.path.join('.') || 'body'}: ${body.error.issues[0]!.message}`);
-      const result = await approvals.decide({ approvalId: id, operator: operatorOf(res), decision, note: body.data.note || null });
+      const { note } = parseOr422(decisionBody, req.body ?? {});
+      const result = await approvals.decide({ approvalId: id, operator: operatorOf(res), decision, note: note || null });
       res.json(result);
     });
   }

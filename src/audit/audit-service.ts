@@ -117,20 +117,9 @@ export function createAuditService({ pool, signingKey, logger }: { pool: pg.Pool
     }
   }
 
-  async function appendStandalone(event: AuditEvent): Promise<{ seq: string }> {
-    const client = await pool.connect();
-    let isBroken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await append(pgExecutor(client), event);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => (isBroken = true));
-      throw err;
-    } finally {
-      client.release(isBroken);
-    }
+  // One INSERT is its own transaction: no BEGIN/COMMIT round trips needed around it.
+  function appendStandalone(event: AuditEvent): Promise<{ seq: string }> {
+    return append(pgExecutor(pool), event);
   }
 
   return {

@@ -150,7 +150,8 @@ async function readPort(pgData: string, fallback: number): Promise<number> {
   return Number.isInteger(port) && port > 0 ? port : fallback;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process id is alive (EPERM: alive, someone else's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,6 +2,7 @@
 // Unleash (its state is given) and without listening: supertest drives it. The audit service is
 // the real one over the test database unless a test passes its own.
 import { randomBytes } from 'node:crypto';
+import request from 'supertest';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import type { AuditService } from '../../src/audit/types.js';
@@ -67,4 +68,12 @@ export async function createOperator(
     },
   });
   return { id: operator.id, email, password };
+}
+
+/** A new operator with these roles, logged in through the API: a supertest agent carrying its session. */
+export async function loginAs(app: Parameters<typeof request.agent>[0], db: Database, roles: string[]): Promise<{ agent: request.Agent; id: number }> {
+  const operator = await createOperator(db, { roles });
+  const agent = request.agent(app);
+  await agent.post('/api/session').send({ email: operator.email, password: operator.password }).expect(200);
+  return { agent, id: operator.id };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { isAlive, startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { withDatabase } from '../../src/db/urls.js';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { freePort } from '../../src/platform/free-port.js';
@@ -16,15 +16,6 @@ import { freePort } from '../../src/platform/free-port.js';
 const runId = (): string => process.env.OPSDECK_TEST_RUN ?? String(process.pid);
 export const templateDb = (): string => `opsdeck_template_${runId()}`;
 export const testDbPrefix = (): string => `opsdeck_t_${runId()}_`;
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export async function startTestPostgres(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
