@@ -3,28 +3,20 @@
 // approval, a finance admin approves it from the Approvals inbox and the refund runs, the requester's
 // own approval is refused, a failed run is retried from Runs & exceptions, and a bulk takedown shows
 // its progress. What the browser shows is checked against the database.
-import fs from 'node:fs';
 import { jest } from '@jest/globals';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestPlatformApp } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import type { ActionServices } from '../src/actions/action-services.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI installs chromium (.ci/run); a developer machine without it skips this file, loudly.
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install chromium`);
-const describeUi = hasBrowser ? describe : describe.skip;
 
 // The first page load may build the components bundle (a few seconds).
 jest.setTimeout(120_000);
 
 describeUi('action forms in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let server: http.Server;
+  let harness: BrowserHarness;
   let browser: Browser;
   let baseUrl: string;
   let actions: ActionServices;
@@ -62,18 +54,11 @@ describeUi('action forms in a browser', () => {
     db = await createTestDatabase();
     const platform = createTestPlatformApp(db);
     actions = platform.actions;
-    server = http.createServer(platform.app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    harness = await openBrowser(platform.app);
+    ({ browser, baseUrl } = harness);
   });
   afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await harness?.close();
     await db?.drop();
   });
 

@@ -1,23 +1,15 @@
 // A real browser (Debian's chromium, driven by playwright-core) logs in to the backoffice with an
 // operator's password and opens the orders list of the large-table resource.
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestApp } from './support/app.js';
 import { seedDemo } from '../plugins/marketplace/seed/demo.js';
 import { createLogger } from '../src/platform/logger.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI installs chromium (.ci/run); a developer machine without it skips this file, loudly.
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install chromium`);
-const describeUi = hasBrowser ? describe : describe.skip;
-
 describeUi('backoffice in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let server: http.Server;
+  let harness: BrowserHarness;
   let browser: Browser;
   let baseUrl: string;
   let op: { email: string; password: string };
@@ -26,18 +18,11 @@ describeUi('backoffice in a browser', () => {
     db = await createTestDatabase();
     await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 3 });
     op = await createOperator(db, { roles: ['support_agent'] });
-    server = http.createServer(createTestApp(db));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    harness = await openBrowser(createTestApp(db));
+    ({ browser, baseUrl } = harness);
   });
   afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await harness?.close();
     await db?.drop();
   });
 

@@ -1,0 +1,35 @@
+// A real browser against the app: Debian's chromium driven by playwright-core, and the app on a
+// local port. CI installs chromium (.ci/run); a developer machine without it skips UI files, loudly.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasBrowser = fs.existsSync(CHROMIUM);
+if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install chromium`);
+
+/** `describe`, or `describe.skip` where there is no chromium. */
+export const describeUi = hasBrowser ? describe : describe.skip;
+
+export type BrowserHarness = { browser: Browser; baseUrl: string; close: () => Promise<void> };
+
+/** Serves `app` on a free local port and launches chromium. */
+export async function openBrowser(app: http.RequestListener): Promise<BrowserHarness> {
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    browser,
+    baseUrl,
+    close: async () => {
+      await browser.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
