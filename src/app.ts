@@ -54,7 +54,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   /** The action runner and what hangs off it; boot starts their workers (src/actions/action-background.ts). */
   actions: ActionServices;
 } {
-  const auth = createOperatorAuth({ prisma: db.prisma });
+  const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
   // Throws on a role, resource or route naming an unknown permission: the start fails.
   const rbac = buildRbacModel({ plugins });

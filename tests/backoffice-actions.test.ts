@@ -258,7 +258,7 @@ describe('the Approvals inbox', () => {
     const unused = () => Promise.reject(new Error('not called'));
     const admin = createAdmin({ prisma: db.prisma, audit: createAuditRecorder(), rbac: buildRbacModel({ plugins }), actions: { runner: { submit: unused }, approvals: { decide: unused }, runs: { retry: unused } } });
     const resource = admin.findResource('ApprovalRequest');
-    const principal = async (operatorId: number) => (await createOperatorAuth({ prisma: db.prisma }).loadPrincipal(operatorId))!;
+    const principal = async (operatorId: number) => (await createOperatorAuth({ prisma: db.prisma, pool: db.pool }).loadPrincipal(operatorId))!;
     const as = async (operatorId: number) => ({ currentAdmin: await principal(operatorId) }) as never;
     const noOne = {} as never;
     const everything = new Filter({}, resource);

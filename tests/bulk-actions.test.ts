@@ -223,8 +223,8 @@ describe('the worker', () => {
     const poisoned = ids[2];
     const logger = createLogger({ level: 'silent' });
     const runner = createActionRunner({ db, audit, idempotency: actions.idempotency, outbox: actions.outbox, actions: [fragile], logger });
-    const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma }), idempotency: actions.idempotency, runner, boss: actions.boss, logger });
-    const operator = (await createOperatorAuth({ prisma: db.prisma }).loadPrincipal(risk.id))!;
+    const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma, pool: db.pool }), idempotency: actions.idempotency, runner, boss: actions.boss, logger });
+    const operator = (await createOperatorAuth({ prisma: db.prisma, pool: db.pool }).loadPrincipal(risk.id))!;
     const submitted = await bulk.submit({ actionId: 'test.retitle', operator, idempotencyKey: newKey(), body: { ...takedown(ids), reasonCode: 'test' } });
     expect(submitted.status).toBe(202);
     const jobId = JSON.parse(submitted.body).job.id;
@@ -263,7 +263,7 @@ describe('the worker', () => {
     const jobId = await startJob(risk.agent, 'listing.takedown', takedown(ids));
     // Chunks of 10; the 16th target's outcome cannot be stored: its chunk (targets 10-19) dies.
     const bulk = createBulkJobService({
-      pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma }), idempotency: actions.idempotency,
+      pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma, pool: db.pool }), idempotency: actions.idempotency,
       runner: actions.runner, boss: actions.boss, logger: createLogger({ level: 'silent' }), chunkSize: 10,
     });
     await db.pool.query(`
@@ -293,7 +293,7 @@ describe('the worker', () => {
     const ids = await listings(20);
     const jobId = await startJob(risk.agent, 'listing.takedown', takedown(ids));
     const bulk = createBulkJobService({
-      pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma }), idempotency: actions.idempotency,
+      pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma, pool: db.pool }), idempotency: actions.idempotency,
       runner: actions.runner, boss: actions.boss, logger: createLogger({ level: 'silent' }), chunkSize: 4,
     });
     await Promise.all([bulk.process(jobId), bulk.process(jobId)]);
@@ -305,7 +305,7 @@ describe('the worker', () => {
     const ids = await listings(10);
     const jobId = await startJob(risk.agent, 'listing.takedown', takedown(ids));
     const serviceWith = (runner: typeof actions.runner) => createBulkJobService({
-      pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma }), idempotency: actions.idempotency,
+      pool: db.pool, prisma: db.prisma, audit, auth: createOperatorAuth({ prisma: db.prisma, pool: db.pool }), idempotency: actions.idempotency,
       runner, boss: actions.boss, logger: createLogger({ level: 'silent' }), chunkSize: 4,
     });
     let executed = 0;

@@ -74,7 +74,7 @@ try {
   undo.push(async () => naiveSession.store.close?.());
   const outer = express();
   outer.use(createNaiveRefundRoute({
-    pool: db.pool, audit, boss: actions.boss, session: createSessionMiddleware(naiveSession), authenticated: requireOperator({ auth: createOperatorAuth({ prisma: db.prisma }) }),
+    pool: db.pool, audit, boss: actions.boss, session: createSessionMiddleware(naiveSession), authenticated: requireOperator({ auth: createOperatorAuth({ prisma: db.prisma, pool: db.pool }) }),
   }));
   outer.use(app);
   const server = http.createServer(outer);
