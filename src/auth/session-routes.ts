@@ -34,7 +34,7 @@ export function createSessionRoutes({ auth, cookieName, sessionAudit }: { auth: 
   });
 
   router.get('/session', requireOperator({ auth }), (_req, res) => {
-    res.json({ operator: res.locals.operator, impersonation: null });
+    res.json({ operator: res.locals.operator, impersonation: res.locals.impersonation ?? null });
   });
 
   router.delete('/session', async (req, res, next) => {
