@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { ActionRun, Prisma, PrismaClient } from '@prisma/client';
 import type { AuditService } from '../audit/types.js';
 import { pgExecutor } from '../audit/sql-executor.js';
-import { inSavepoint, inTransaction } from '../db/transaction-scope.js';
+import { inSavepoint, inTransaction, settleAtCommit } from '../db/transaction-scope.js';
 import { AppError, forbidden, problemOf } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { can } from '../rbac/access.js';
@@ -179,23 +179,27 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
       ...ctx, state, changed: (c) => changes.push(c), emit: (e) => events.push(e), enqueue: (m) => messages.push(m),
     });
     if (changes.length === 0) changes.push({ entityType: request.target.type, entityId: request.target.id, before: null, after: result });
-    // The attempt, then each change: one statement, numbered in that order, in this transaction.
-    await audit.appendMany(sql, [
-      { ...auditBase, entityType: request.target.type, entityId: request.target.id, outcome: 'attempted', after: { runId, input: request.input, ...origin } },
-      ...changes.map((change) => ({ ...auditBase, ...change, outcome: 'succeeded' as const })),
-    ]);
     if (events.length === 0) events.push({ name: 'AdminActionRecorded', entityType: request.target.type, entityId: request.target.id, payload: { actionId: action.id } });
-    await prepared(client, INSERT_EVENTS, [
-      json(events.map((e) => ({ name: e.name, entity_type: e.entityType, entity_id: e.entityId, payload: { ...e.payload, reasonCode: request.reasonCode } }))),
-      runId, actor.operatorId, startedAt,
-    ]);
-    if (messages.length > 0) await outbox.enqueue(sql, runId, messages);
     const run = runRecord(execution, runId, startedAt, { status: 'succeeded', result: result as ActionRun['result'], errorCode: null, error: null });
-    await insertRun(client, run);
-    if (origin.approvalId) await client.query('UPDATE approval_requests SET run_id = $2 WHERE id = $1', [origin.approvalId, runId]);
-    if (origin.retryOfRunId) await client.query('UPDATE action_runs SET retried_by_run_id = $2 WHERE id = $1', [origin.retryOfRunId, runId]);
     const response = respond(200, { run: runView(run) });
-    if (keyScope) await idempotency.complete(sql, keyScope, response);
+    // The write-out: independent statements sent back to back (the pool pipelines them) and
+    // answered with the COMMIT: the whole tail of the transaction is one round trip.
+    settleAtCommit(Promise.all([
+      // The attempt, then each change: one statement, numbered in that order, in this transaction.
+      audit.appendMany(sql, [
+        { ...auditBase, entityType: request.target.type, entityId: request.target.id, outcome: 'attempted', after: { runId, input: request.input, ...origin } },
+        ...changes.map((change) => ({ ...auditBase, ...change, outcome: 'succeeded' as const })),
+      ]),
+      prepared(client, INSERT_EVENTS, [
+        json(events.map((e) => ({ name: e.name, entity_type: e.entityType, entity_id: e.entityId, payload: { ...e.payload, reasonCode: request.reasonCode } }))),
+        runId, actor.operatorId, startedAt,
+      ]),
+      messages.length > 0 ? outbox.enqueue(sql, runId, messages) : null,
+      insertRun(client, run),
+      origin.approvalId ? client.query('UPDATE approval_requests SET run_id = $2 WHERE id = $1', [origin.approvalId, runId]) : null,
+      origin.retryOfRunId ? client.query('UPDATE action_runs SET retried_by_run_id = $2 WHERE id = $1', [origin.retryOfRunId, runId]) : null,
+      keyScope ? idempotency.complete(sql, keyScope, response) : null,
+    ]));
     return { ...response, runId, approvalId: null, outcome: 'succeeded' as const };
   }
 

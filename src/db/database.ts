@@ -13,7 +13,7 @@ export type Database = {
 };
 
 export function createDatabase({ url, max = 10, onIdleError }: { url: string; max?: number; onIdleError?: (err: Error) => void }): Database {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsdeck', connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsdeck', connectionTimeoutMillis: 10_000, pipeline: true });
   // An idle client losing its connection (server restart) must not crash the process; the next
   // query reconnects, and readiness reports the outage.
   pool.on('error', (err) => onIdleError?.(err));

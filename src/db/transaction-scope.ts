@@ -6,7 +6,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 
-const scope = new AsyncLocalStorage<pg.PoolClient>();
+// The transaction (or savepoint) the caller is in: its connection, and the statements sent in it
+// whose answers are awaited together with its COMMIT (or RELEASE).
+type Frame = { client: pg.PoolClient; pending: Promise<unknown>[] };
+const scope = new AsyncLocalStorage<Frame>();
 
 type QueryArg = string | { text: string };
 const sqlText = (arg: QueryArg) => (typeof arg === 'string' ? arg : arg.text).trim().toUpperCase();
@@ -41,11 +44,11 @@ export function scopedPool(pool: pg.Pool): pg.Pool {
   return new Proxy(pool, {
     get(target, property) {
       if (property === 'query') {
-        return (...args: Parameters<pg.Pool['query']>) => ((scope.getStore() ?? target).query as (...a: unknown[]) => unknown)(...args);
+        return (...args: Parameters<pg.Pool['query']>) => ((scope.getStore()?.client ?? target).query as (...a: unknown[]) => unknown)(...args);
       }
       if (property === 'connect') {
         return (...args: unknown[]) => {
-          const client = scope.getStore();
+          const client = scope.getStore()?.client;
           return client ? Promise.resolve(nestedConnection(client)) : (target.connect as (...a: unknown[]) => unknown).apply(target, args);
         };
       }
@@ -55,14 +58,35 @@ export function scopedPool(pool: pg.Pool): pg.Pool {
   });
 }
 
+/**
+ * Hands the enclosing transaction a statement already sent and not yet answered: its answer is
+ * awaited with the transaction's COMMIT (or the savepoint's RELEASE), which the pool's pipeline
+ * mode sends right behind it, so the tail of a transaction costs one round trip. If it fails, the
+ * transaction is aborted, the COMMIT only rolls back, and the failure is what the caller gets.
+ */
+export function settleAtCommit(statement: Promise<unknown>): void {
+  const frame = scope.getStore();
+  if (!frame) throw new Error('settleAtCommit outside inTransaction or inSavepoint');
+  statement.catch(() => undefined); // awaited (and thrown) at commit, not unhandled meanwhile
+  frame.pending.push(statement);
+}
+
+/** Sends `end` (COMMIT, RELEASE) behind the frame's pending statements; throws the first failure. */
+async function settle(frame: Frame, end: string): Promise<void> {
+  const results = await Promise.allSettled([...frame.pending, frame.client.query(end)]);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
 /** Runs `work` in a transaction on one connection; Prisma calls inside it join the transaction. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, { begin = 'BEGIN' }: { begin?: string } = {}): Promise<T> {
   const client = await pool.connect();
   let isBroken = false;
   try {
     await client.query(begin);
-    const result = await scope.run(client, () => work(client));
-    await client.query('COMMIT');
+    const frame: Frame = { client, pending: [] };
+    const result = await scope.run(frame, () => work(client));
+    await settle(frame, 'COMMIT');
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => (isBroken = true));
@@ -77,8 +101,9 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
 export async function inSavepoint<T>(client: pg.PoolClient, name: string, work: () => Promise<T>): Promise<T> {
   await client.query(`SAVEPOINT ${name}`);
   try {
-    const result = await scope.run(client, work);
-    await client.query(`RELEASE SAVEPOINT ${name}`);
+    const frame: Frame = { client, pending: [] };
+    const result = await scope.run(frame, work);
+    await settle(frame, `RELEASE SAVEPOINT ${name}`);
     return result;
   } catch (err) {
     await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
