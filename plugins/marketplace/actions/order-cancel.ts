@@ -5,8 +5,9 @@ import type { Order } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { targetId } from './action-support.js';
 import { notifyOrderParties } from './notify-parties.js';
-import { issueRefund, loadRefundPlan, lockOrder, type IssuedRefund } from './refund-money.js';
+import { issueRefund, lockOrderForRefund, type IssuedRefund } from './refund-money.js';
 
 export const orderCancelAction = defineAction({
   id: 'order.cancel',
@@ -18,23 +19,28 @@ export const orderCancelAction = defineAction({
   reasonCodes: ['buyer_request', 'seller_non_fulfillment', 'out_of_stock', 'suspected_fraud', 'duplicate_order'],
 
   load: async ({ sql, target }) => {
-    const { order, buyerOrgId } = await lockOrder(sql, target);
+    // The order, its payments, what they can give back and its shipments, locked and read in one
+    // round trip (the reads are wasted on an order that cannot be cancelled: the rare case).
+    // The order's status can lag its shipments (a label scanned by the carrier before the order
+    // moves on), so a shipment that has left counts as shipped whatever the order says.
+    const [plan, [shipped]] = await Promise.all([
+      lockOrderForRefund(sql, target),
+      sql<{ id: number; status: string }>`
+        SELECT id, status FROM shipments WHERE order_id = ${targetId(target)} AND (shipped_at IS NOT NULL OR status IN ('in_transit', 'delivered'))
+        ORDER BY id LIMIT 1`,
+    ]);
+    const { order } = plan;
     if (order.status === 'cancelled') throw actionRefused('already_cancelled', `Order ${order.id} is already cancelled.`);
     if (order.status !== 'pending' && order.status !== 'paid') {
       throw actionRefused('already_shipped', `Order ${order.id} is ${order.status}; only pending or paid orders can be cancelled.`);
     }
-    // The order's status can lag its shipments (a label scanned by the carrier before the order
-    // moves on), so a shipment that has left counts as shipped whatever the order says.
-    const [shipped] = await sql<{ id: number; status: string }>`
-      SELECT id, status FROM shipments WHERE order_id = ${order.id} AND (shipped_at IS NOT NULL OR status IN ('in_transit', 'delivered'))
-      ORDER BY id LIMIT 1`;
     if (shipped) throw actionRefused('already_shipped', `Order ${order.id} has shipment ${shipped.id} ${shipped.status}; it can no longer be cancelled.`);
-    return { plan: await loadRefundPlan({ sql }, { order, buyerOrgId }) };
+    return { plan };
   },
 
   run: async (ctx) => {
     const { plan } = ctx.state;
-    await ctx.sql`UPDATE orders SET status = 'cancelled'::"OrderStatus", cancelled_at = ${ctx.now} WHERE id = ${plan.order.id}`;
+    const cancelled = ctx.sql`UPDATE orders SET status = 'cancelled'::"OrderStatus", cancelled_at = ${ctx.now} WHERE id = ${plan.order.id}`;
     const after: Order = { ...plan.order, status: 'cancelled', cancelledAt: ctx.now };
     ctx.changed({ entityType: 'order', entityId: String(after.id), before: plan.order, after });
     ctx.emit({
@@ -42,10 +48,12 @@ export const orderCancelAction = defineAction({
       payload: { orderId: after.id, previousStatus: plan.order.status, refundedAmount: plan.remaining, currency: after.currency },
     });
     // RefundIssued follows OrderCancelled, in the order a reader of the timeline expects.
-    const refunds: IssuedRefund[] = plan.remaining > 0 ? await issueRefund(ctx, { plan, amount: plan.remaining }) : [];
-    await notifyOrderParties(ctx, {
-      order: after, template: 'order_cancelled', data: { refundedAmount: plan.remaining, currency: after.currency },
-    });
+    // Sent together with the cancel above (one round trip).
+    const [, refunds] = await Promise.all([
+      cancelled,
+      plan.remaining > 0 ? issueRefund(ctx, { plan, amount: plan.remaining }) : Promise.resolve<IssuedRefund[]>([]),
+      notifyOrderParties(ctx, { order: after, template: 'order_cancelled', data: { refundedAmount: plan.remaining, currency: after.currency } }),
+    ]);
     return { orderId: after.id, status: after.status, refundedAmount: plan.remaining, currency: after.currency, refunds };
   },
 });

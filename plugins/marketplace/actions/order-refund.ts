@@ -9,7 +9,7 @@ import { defineAction, type ActionContext } from '../../../src/actions/define-ac
 import type { RoleLimits } from '../../../src/platform/plugin.js';
 import { formatMoney } from './action-support.js';
 import { notifyOrderParties } from './notify-parties.js';
-import { issueRefund, loadRefundPlan, lockOrder, type RefundPlan } from './refund-money.js';
+import { issueRefund, lockOrderForRefund, type RefundPlan } from './refund-money.js';
 
 export const ORDER_REFUND_ACTION_ID = 'order.refund';
 
@@ -55,11 +55,11 @@ export const orderRefundAction = defineAction({
   },
 
   load: async ({ sql, target, input: { amount } }) => {
-    const { order, buyerOrgId } = await lockOrder(sql, target);
+    const plan = await lockOrderForRefund(sql, target);
+    const { order } = plan;
     if (amount && amount.currency !== order.currency) {
       throw actionRefused('currency_mismatch', `Order ${order.id} was paid in ${order.currency}, not ${amount.currency}.`);
     }
-    const plan = await loadRefundPlan({ sql }, { order, buyerOrgId });
     if (plan.remaining === 0) throw actionRefused('nothing_to_refund', `Order ${order.id} has no captured payment left to refund.`);
     if (amount && amount.amount > plan.remaining) {
       throw actionRefused('refund_exceeds_remaining',
@@ -70,17 +70,22 @@ export const orderRefundAction = defineAction({
 
   run: async (ctx) => {
     const { plan, amount, currency } = ctx.state;
-    const refunds = await issueRefund(ctx, { plan, amount });
     const remaining = plan.remaining - amount;
-    let orderStatus = plan.order.status;
     // Fully refunded is a terminal state of its own; a cancelled order stays cancelled.
-    if (remaining === 0 && orderStatus !== 'cancelled') {
-      await ctx.sql`UPDATE orders SET status = 'refunded'::"OrderStatus" WHERE id = ${plan.order.id}`;
+    const isNowRefunded = remaining === 0 && plan.order.status !== 'cancelled';
+    // Independent statements, sent together (one round trip); the audit entries follow in a fixed
+    // order below: the refund's, then the order's.
+    const [refunds] = await Promise.all([
+      issueRefund(ctx, { plan, amount }),
+      isNowRefunded ? ctx.sql`UPDATE orders SET status = 'refunded'::"OrderStatus" WHERE id = ${plan.order.id}` : null,
+      notifyOrderParties(ctx, { order: plan.order, template: 'refund_issued', data: { amount, currency, isFull: remaining === 0 } }),
+    ]);
+    let orderStatus = plan.order.status;
+    if (isNowRefunded) {
       const after: Order = { ...plan.order, status: 'refunded' };
       ctx.changed({ entityType: 'order', entityId: String(after.id), before: plan.order, after });
       orderStatus = after.status;
     }
-    await notifyOrderParties(ctx, { order: plan.order, template: 'refund_issued', data: { amount, currency, isFull: remaining === 0 } });
     return { orderId: plan.order.id, amount, currency, remaining, orderStatus, refunds };
   },
 });

@@ -46,20 +46,41 @@ export async function lockOrder(sql: SqlTag, target: ActionTarget): Promise<{ or
   return { order, buyerOrgId };
 }
 
-/** Reads (and locks the payments of) what the order can still be refunded. Call with the order locked. */
-export async function loadRefundPlan(ctx: Pick<StepContext, 'sql'>, { order, buyerOrgId }: { order: Order; buyerOrgId: number }): Promise<RefundPlan> {
-  const sql = withSqlText(ctx.sql);
+/** What the order's payments hold, read by `readRefundables`; `refundPlan` makes the plan of it. */
+export type Refundables = {
+  payments: Payment[];
+  sums: { paymentId: number; allocated: string; refundedToOrder: string; refundedTotal: string }[];
+};
+
+/**
+ * Locks the payments the order has an allocation from and reads what each can still give back.
+ * Both statements need only the order's id, so a caller sends them in the same round trip as
+ * `lockOrder` (the pool pipelines them); PostgreSQL still runs them one after the other.
+ */
+export function readRefundables(sql: SqlTag, orderId: number): Promise<Refundables> {
+  const tag = withSqlText(sql);
   // Every payment the order has an allocation from, captured or not, locked in id order.
-  const payments = await sql<Payment>`
-    SELECT ${paymentColumns()} FROM payments WHERE id IN (SELECT payment_id FROM payment_allocations WHERE order_id = ${order.id})
+  const payments = tag<Payment>`
+    SELECT ${paymentColumns()} FROM payments WHERE id IN (SELECT payment_id FROM payment_allocations WHERE order_id = ${orderId})
     ORDER BY id FOR NO KEY UPDATE`;
   // The sums come in a statement of their own: one that waited for the locks above still reads
   // with the snapshot it started with, and would miss a sibling order's refund committed meanwhile.
-  const sums = await sql<{ paymentId: number; allocated: string; refundedToOrder: string; refundedTotal: string }>`
+  const sums = tag<Refundables['sums'][number]>`
     SELECT a.payment_id AS "paymentId", sum(a.amount) AS allocated,
-      (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = a.payment_id AND r.order_id = ${order.id} AND r.status = 'succeeded') AS "refundedToOrder",
+      (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = a.payment_id AND r.order_id = ${orderId} AND r.status = 'succeeded') AS "refundedToOrder",
       (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = a.payment_id AND r.status = 'succeeded') AS "refundedTotal"
-    FROM payment_allocations a WHERE a.order_id = ${order.id} GROUP BY a.payment_id`;
+    FROM payment_allocations a WHERE a.order_id = ${orderId} GROUP BY a.payment_id`;
+  return Promise.all([payments, sums]).then(([p, s]) => ({ payments: p, sums: s }));
+}
+
+/** Locks the target order and its payments and reads what it can still be refunded: one round trip. */
+export async function lockOrderForRefund(sql: SqlTag, target: ActionTarget): Promise<RefundPlan> {
+  const [{ order, buyerOrgId }, refundables] = await Promise.all([lockOrder(sql, target), readRefundables(sql, targetId(target))]);
+  return refundPlan({ order, buyerOrgId }, refundables);
+}
+
+/** The captured payments' parts still refundable to the order (read with the order and payments locked). */
+export function refundPlan({ order, buyerOrgId }: { order: Order; buyerOrgId: number }, { payments, sums }: Refundables): RefundPlan {
   const parts = payments
     .filter((payment) => (payment.status === 'succeeded' || payment.status === 'partially_refunded') && payment.currency === order.currency)
     .map((payment) => {
@@ -91,37 +112,36 @@ export async function issueRefund(ctx: StepContext, { plan, amount }: { plan: Re
   }
   if (left !== 0) throw new Error(`refund of ${amount} exceeds the plan for order ${order.id}`); // load checks this first
 
-  // ---- refund rows
-  const refunds = await sql<Refund>`
-    INSERT INTO refunds (order_id, payment_id, provider_ref, amount, currency, status, reason_code, created_at)
-    SELECT ${order.id}::int, t.payment_id, t.provider_ref, t.amount, ${order.currency}::varchar, 'succeeded'::"RefundStatus", ${ctx.reasonCode}::varchar, ${ctx.now}::timestamptz
-    FROM unnest(${takes.map((t) => t.part.payment.id)}::int[], ${takes.map((t) => t.providerRef)}::text[], ${takes.map((t) => t.take)}::int[])
-      WITH ORDINALITY AS t(payment_id, provider_ref, amount, n)
-    ORDER BY t.n
-    RETURNING ${refundColumns()}`;
-
   // ---- payment statuses: the payment is locked, so what every order took from it is known
   const payments = takes.map(({ part, take }) => {
     const status: Payment['status'] = part.refundedTotal + take >= part.payment.amount ? 'refunded' : 'partially_refunded';
     return { before: part.payment, after: status === part.payment.status ? null : { ...part.payment, status } };
   });
   const changedPayments = payments.flatMap((p) => (p.after ? [p.after] : []));
-  if (changedPayments.length > 0) {
-    await sql`
+  // ---- the ledger pairs: the seller gives back, the buyer's organization receives.
+  const pairs = takes.flatMap(({ take }) => [[order.sellerOrgId, -take], [plan.buyerOrgId, take]]);
+
+  // The three writes do not depend on each other: sent together, answered in one round trip.
+  const [refunds, , entries] = await Promise.all([
+    sql<Refund>`
+      INSERT INTO refunds (order_id, payment_id, provider_ref, amount, currency, status, reason_code, created_at)
+      SELECT ${order.id}::int, t.payment_id, t.provider_ref, t.amount, ${order.currency}::varchar, 'succeeded'::"RefundStatus", ${ctx.reasonCode}::varchar, ${ctx.now}::timestamptz
+      FROM unnest(${takes.map((t) => t.part.payment.id)}::int[], ${takes.map((t) => t.providerRef)}::text[], ${takes.map((t) => t.take)}::int[])
+        WITH ORDINALITY AS t(payment_id, provider_ref, amount, n)
+      ORDER BY t.n
+      RETURNING ${refundColumns()}`,
+    changedPayments.length === 0 ? null : sql`
       UPDATE payments p SET status = t.status::"PaymentStatus"
       FROM unnest(${changedPayments.map((p) => p.id)}::int[], ${changedPayments.map((p) => p.status)}::text[]) AS t(id, status)
-      WHERE p.id = t.id`;
-  }
-
-  // ---- the ledger pairs: the seller gives back, the buyer's organization receives. Ids are
-  // drawn in insertion order (ORDER BY t.n), which is how each pair finds its payment below.
-  const pairs = takes.flatMap(({ take }) => [[order.sellerOrgId, -take], [plan.buyerOrgId, take]]);
-  const entries = (await sql<LedgerEntry>`
-    INSERT INTO ledger_entries (org_id, order_id, kind, amount, currency, created_at)
-    SELECT t.org_id, ${order.id}::int, 'refund'::"LedgerEntryKind", t.amount, ${order.currency}::varchar, ${ctx.now}::timestamptz
-    FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[]) WITH ORDINALITY AS t(org_id, amount, n)
-    ORDER BY t.n
-    RETURNING ${ledgerEntryColumns()}`).sort((a, b) => a.id - b.id);
+      WHERE p.id = t.id`,
+    // Ids are drawn in insertion order (ORDER BY t.n), which is how each pair finds its payment below.
+    sql<LedgerEntry>`
+      INSERT INTO ledger_entries (org_id, order_id, kind, amount, currency, created_at)
+      SELECT t.org_id, ${order.id}::int, 'refund'::"LedgerEntryKind", t.amount, ${order.currency}::varchar, ${ctx.now}::timestamptz
+      FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[]) WITH ORDINALITY AS t(org_id, amount, n)
+      ORDER BY t.n
+      RETURNING ${ledgerEntryColumns()}`.then((rows) => rows.sort((a, b) => a.id - b.id)),
+  ]);
 
   // ---- the audit entries, per payment
   const issued = takes.map(({ part, take, providerRef }, i) => {
