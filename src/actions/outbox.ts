@@ -11,6 +11,9 @@ import type { OutboxMessage } from './define-action.js';
 
 export const OUTBOX_QUEUE = 'outbox';
 
+/** Messages fetched and completed together by a worker. */
+const BATCH = 25;
+
 export type OutboxJob = OutboxMessage & { key: string };
 
 export type OutboxHandler = (message: OutboxJob, deps: { pool: pg.Pool; logger: Logger }) => Promise<void>;
@@ -53,20 +56,29 @@ export function createOutbox({ boss, pool, logger, handlers = {} }: { boss: PgBo
     for (const id of workerIds) boss.notifyWorker(id);
   }
 
+  /** Delivers one message; a failure is logged and handed back to pg-boss for this message only. */
+  async function deliver(job: PgBoss.Job<OutboxJob>): Promise<void> {
+    try {
+      const handler = all[job.data.kind];
+      if (!handler) throw new Error(`no outbox handler for ${job.data.kind}`);
+      await handler(job.data, { pool, logger });
+    } catch (err) {
+      logger.warn({ err, kind: job.data.kind, key: job.data.key }, 'outbox handler failed; pg-boss retries it');
+      const { message, name } = err instanceof Error ? err : { message: String(err), name: 'Error' };
+      await boss.fail(OUTBOX_QUEUE, job.id, { name, message });
+    }
+  }
+
   /** Starts the workers (the platform and tests that watch side effects; not every test app). */
   async function work({ workers = 2 }: { workers?: number } = {}): Promise<void> {
     for (let i = 0; i < workers; i += 1) {
-      const id: string = await boss.work<OutboxJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      // Messages come in batches: one fetch and one completion for up to BATCH of them. Each is
+      // delivered on its own; a failed one is failed by id (and retried with backoff), and pg-boss
+      // completes the rest, which are still active, when the batch returns.
+      const id: string = await boss.work<OutboxJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: BATCH }, async (jobs) => {
         // While there is work, fetch again at once rather than after the polling interval.
         boss.notifyWorker(id);
-        const handler = all[job.data.kind];
-        if (!handler) throw new Error(`no outbox handler for ${job.data.kind}`);
-        try {
-          await handler(job.data, { pool, logger });
-        } catch (err) {
-          logger.warn({ err, kind: job.data.kind, key: job.data.key }, 'outbox handler failed; pg-boss retries it');
-          throw err;
-        }
+        for (const job of jobs) await deliver(job);
       });
       workerIds.push(id);
     }
