@@ -99,9 +99,13 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
 
 /** Runs `work` in a savepoint of the transaction `client` is in (one failure undoes only its writes). */
 export async function inSavepoint<T>(client: pg.PoolClient, name: string, work: () => Promise<T>): Promise<T> {
-  await client.query(`SAVEPOINT ${name}`);
+  // Not awaited: the savepoint goes out with the work's first statements (the pool pipelines them).
+  // Were it to fail, the enclosing transaction is aborted, so every statement after it fails too,
+  // the ROLLBACK TO below fails, and the caller's transaction rolls back whole.
+  const saved = client.query(`SAVEPOINT ${name}`);
+  const frame: Frame = { client, pending: [saved] };
+  saved.catch(() => undefined);
   try {
-    const frame: Frame = { client, pending: [] };
     const result = await scope.run(frame, work);
     await settle(frame, `RELEASE SAVEPOINT ${name}`);
     return result;
