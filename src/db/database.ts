@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { scopedPool } from './transaction-scope.js';
+import { CoalescingClient } from './coalescing-client.js';
 
 export type Database = {
   url: string;
@@ -13,7 +14,7 @@ export type Database = {
 };
 
 export function createDatabase({ url, max = 10, onIdleError }: { url: string; max?: number; onIdleError?: (err: Error) => void }): Database {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsdeck', connectionTimeoutMillis: 10_000, pipeline: true });
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsdeck', connectionTimeoutMillis: 10_000, Client: CoalescingClient });
   // An idle client losing its connection (server restart) must not crash the process; the next
   // query reconnects, and readiness reports the outage.
   pool.on('error', (err) => onIdleError?.(err));

@@ -5,6 +5,7 @@
 // in the same transaction; a transaction Prisma opens inside the scope becomes a savepoint.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import { setPipelineMode } from './coalescing-client.js';
 
 // The transaction (or savepoint) the caller is in: its connection, and the statements sent in it
 // whose answers are awaited together with its COMMIT (or RELEASE).
@@ -81,6 +82,11 @@ async function settle(frame: Frame, end: string): Promise<void> {
 /** Runs `work` in a transaction on one connection; Prisma calls inside it join the transaction. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, { begin = 'BEGIN' }: { begin?: string } = {}): Promise<T> {
   const client = await pool.connect();
+  // Pipeline mode for this transaction only: statements issued together are sent without waiting
+  // for each answer (settleAtCommit, inSavepoint). The pool's other users keep the plain mode,
+  // which streams (pg-query-stream, COPY) need. Switching is safe while the connection is idle,
+  // as it is here and again in `finally`, after the last answer.
+  setPipelineMode(client, true);
   let isBroken = false;
   try {
     await client.query(begin);
@@ -92,6 +98,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     await client.query('ROLLBACK').catch(() => (isBroken = true));
     throw err;
   } finally {
+    setPipelineMode(client, false);
     // A connection that could not roll back is not given back to the pool.
     client.release(isBroken);
   }
