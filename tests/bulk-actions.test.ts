@@ -258,7 +258,7 @@ describe('the worker', () => {
     }
   });
 
-  it('resumes after a crash mid-job at the first pending target, running no target twice', async () => {
+  it('resumes after a crash mid-job with the crashed chunk\'s targets, running no target twice', async () => {
     const ids = await listings(30);
     const jobId = await startJob(risk.agent, 'listing.takedown', takedown(ids));
     // Chunks of 10; the 16th target's outcome cannot be stored: its chunk (targets 10-19) dies.
@@ -274,12 +274,16 @@ describe('the worker', () => {
     } finally {
       await db.pool.query('DROP TRIGGER test_bulk_crash ON bulk_job_targets; DROP FUNCTION test_bulk_crash()');
     }
-    // The first chunk committed; the crashed one left nothing, runs included.
+    // The chunk holding target 15 (targets 10-19) left nothing, runs included; the other lane's
+    // chunks committed: each of their targets ran once.
     const halfway = await db.prisma.bulkJob.findUniqueOrThrow({ where: { id: jobId }, include: { targets: { orderBy: { position: 'asc' } } } });
-    expect(halfway).toMatchObject({ status: 'running', succeeded: 10, failed: 0 });
-    expect(halfway.targets.map((t) => t.status)).toEqual([...Array(10).fill('succeeded'), ...Array(20).fill('pending')]);
-    expect(await count('SELECT count(*) AS n FROM action_runs WHERE bulk_job_id = $1', [jobId])).toBe(10);
-    expect(await count(`SELECT count(*) AS n FROM listings WHERE id = ANY($1) AND status = 'taken_down'`, [ids])).toBe(10);
+    const statuses = halfway.targets.map((t) => t.status);
+    expect(statuses.slice(10, 20)).toEqual(Array(10).fill('pending'));
+    const succeeded = statuses.filter((s) => s === 'succeeded').length;
+    expect(succeeded).toBeGreaterThanOrEqual(10);
+    expect(halfway).toMatchObject({ status: 'running', succeeded, failed: 0 });
+    expect(await count('SELECT count(*) AS n FROM action_runs WHERE bulk_job_id = $1', [jobId])).toBe(succeeded);
+    expect(await count(`SELECT count(*) AS n FROM listings WHERE id = ANY($1) AND status = 'taken_down'`, [ids])).toBe(succeeded);
 
     await bulk.process(jobId);
 
@@ -289,7 +293,7 @@ describe('the worker', () => {
     expect(await count(`SELECT count(*) AS n FROM listings WHERE id = ANY($1) AND status = 'taken_down'`, [ids])).toBe(30);
   });
 
-  it('lets two deliveries of one job take turns, chunk by chunk, running each target once', async () => {
+  it('lets two deliveries of one job share its targets, chunk by chunk, running each target once', async () => {
     const ids = await listings(20);
     const jobId = await startJob(risk.agent, 'listing.takedown', takedown(ids));
     const bulk = createBulkJobService({
@@ -319,7 +323,8 @@ describe('the worker', () => {
       },
     });
     await expect(stopping.process(jobId)).rejects.toThrow(/stopping/);
-    expect(await db.prisma.bulkJobTarget.count({ where: { jobId, status: 'succeeded' } })).toBe(4);
+    // Each lane finished the chunk it had started (4 targets each), then stopped.
+    expect(await db.prisma.bulkJobTarget.count({ where: { jobId, status: 'succeeded' } })).toBe(8);
     await serviceWith(actions.runner).process(jobId);
     expect(await db.prisma.bulkJob.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ status: 'completed', succeeded: 10 });
     expect(await perListing(ids)).toEqual(ids.map(() => ({ events: 1, runs: 1, attempted: 1 })));

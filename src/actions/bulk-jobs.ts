@@ -87,7 +87,7 @@ export function bulkJobView(job: BulkJob, targets?: BulkJobTarget[]) {
   };
 }
 
-export function createBulkJobService({ pool, prisma, audit, auth, idempotency, runner, boss, logger, chunkSize }: {
+export function createBulkJobService({ pool, prisma, audit, auth, idempotency, runner, boss, logger, chunkSize, lanes }: {
   pool: pg.Pool;
   prisma: PrismaClient;
   audit: AuditService;
@@ -98,8 +98,9 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
   logger: Logger;
   /** Targets per transaction (tests make it small to crash mid-job). */
   chunkSize?: number;
+  lanes?: number;
 }) {
-  const worker = createBulkWorker({ pool, prisma, audit, auth, runner, boss, logger, chunkSize });
+  const worker = createBulkWorker({ pool, prisma, audit, auth, runner, boss, logger, chunkSize, lanes });
 
   /** `POST /api/actions/{actionId}/bulk`: 202 with the job, or the problem; replays the first answer. */
   async function submit({ actionId, operator, idempotencyKey, body }: ActionRequest): Promise<ActionResponse> {
