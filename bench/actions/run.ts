@@ -7,6 +7,8 @@
 //   - order.refund over HTTP, each request a full refund of its own order, 32 keep-alive clients;
 //   - the naive refund: the same rows and the same session front, each statement on autocommit
 //     (bench/actions/naive-refund.ts);
+//   - for scale, the front alone (GET /api/session) and the floor of any write here: the front and
+//     one autocommit INSERT (bench/actions/floor-route.ts);
 //   - listing.takedown over 1000 listings as one bulk job, POST to completed;
 //   - the naive bulk: the same 1000 takedowns as single POSTs, one after another (and, for scale,
 //     from 32 clients).
@@ -31,6 +33,7 @@ import { createScratchDatabase } from './scratch-database.js';
 import { createListings, createPaidOrders } from './fixtures.js';
 import { runHttpLoad, type LoadOptions, type LoadSummary } from './http-load.js';
 import { createNaiveRefundRoute } from './naive-refund.js';
+import { createFloorRoute } from './floor-route.js';
 
 const CLIENTS = 32;
 const SECONDS = Number(process.env.ACTIONS_BENCH_SECONDS ?? 10);
@@ -73,9 +76,9 @@ try {
   const naiveSession = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
   undo.push(async () => naiveSession.store.close?.());
   const outer = express();
-  outer.use(createNaiveRefundRoute({
-    pool: db.pool, audit, boss: actions.boss, session: createSessionMiddleware(naiveSession), authenticated: requireOperator({ auth: createOperatorAuth({ prisma: db.prisma, pool: db.pool }) }),
-  }));
+  const benchFront = { session: createSessionMiddleware(naiveSession), authenticated: requireOperator({ auth: createOperatorAuth({ prisma: db.prisma, pool: db.pool }) }) };
+  outer.use(createNaiveRefundRoute({ pool: db.pool, audit, boss: actions.boss, ...benchFront }));
+  outer.use(await createFloorRoute({ pool: db.pool, ...benchFront }));
   outer.use(app);
   const server = http.createServer(outer);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -138,6 +141,7 @@ try {
   // What every API request pays before any action: the session read and the operator reload.
   const sessions = idSource(Array.from({ length: 1_000_000 }, (_, i) => i));
   report('for scale: GET /api/session (the front)', await sessions.load({ cookie: financeCookie, clients: CLIENTS, method: 'GET', pathTemplate: '/api/session', bodyTemplate: null, seconds: 5, keyPrefix: 'session' }));
+  const floor = report('floor: the front + one INSERT, one commit', await sessions.load({ cookie: financeCookie, clients: CLIENTS, method: 'POST', pathTemplate: '/floor/{id}', bodyTemplate: '{}', seconds: 5, keyPrefix: 'floor' }));
 
   // ---- A 1000-target bulk job, POST to completed
   const bulkIds = listingIds.slice(0, BULK_TARGETS);
@@ -190,6 +194,7 @@ try {
   log(`load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after: ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
   log(`${'measure'.padEnd(50)} ${'ours'.padStart(10)} ${'naive'.padStart(10)} ${'target'.padStart(10)}`);
   log(`${'refunds/s over HTTP, 32 clients'.padEnd(50)} ${runner.perSecond.toFixed(0).padStart(10)} ${naive.perSecond.toFixed(0).padStart(10)} ${`>= ${TARGET_REFUNDS}`.padStart(10)}  ${verdict(runner.perSecond >= TARGET_REFUNDS)}`);
+  log(`${'  the runner against the floor (one INSERT per request)'.padEnd(50)} ${`${((runner.perSecond / floor.perSecond) * 100).toFixed(0)}%`.padStart(10)} ${`${((naive.perSecond / floor.perSecond) * 100).toFixed(0)}%`.padStart(10)}`);
   log(`${'refund p50, ms'.padEnd(50)} ${runner.p50.toFixed(1).padStart(10)} ${naive.p50.toFixed(1).padStart(10)}`);
   log(`${'refund p99, ms'.padEnd(50)} ${runner.p99.toFixed(1).padStart(10)} ${naive.p99.toFixed(1).padStart(10)} ${`<= ${TARGET_P99_MS}`.padStart(10)}  ${verdict(runner.p99 <= TARGET_P99_MS)}`);
   log(`${`${BULK_TARGETS}-target bulk job, ms (naive: sequential POSTs)`.padEnd(50)} ${bulkMs.toFixed(0).padStart(10)} ${naiveBulkMs.toFixed(0).padStart(10)} ${`<= ${TARGET_BULK_MS}`.padStart(10)}  ${verdict(bulkMs <= TARGET_BULK_MS)}`);
