@@ -12,7 +12,7 @@ import type { Plugin } from './platform/plugin.js';
 import type { AuditService } from './audit/types.js';
 import { createOperatorAuth } from './auth/operator-auth.js';
 import { createSessionMiddleware, createSessionSettings } from './auth/session.js';
-import { createSessionRoutes } from './auth/session-routes.js';
+import { createOperatorSecurity } from './auth/operator-security.js';
 import { refreshOperator } from './auth/require-operator.js';
 import { createSessionAudit } from './auth/session-audit.js';
 import { createAdmin } from './admin/create-admin.js';
@@ -35,6 +35,14 @@ import { correlationId } from './http/correlation.js';
 import { requestContext } from './http/request-context.js';
 import { createErrorHandler, notFoundHandler } from './http/errors.js';
 import { createHealthRoutes, type UnleashState } from './http/health.js';
+import { adminSecurityHeaders } from './http/security/admin-headers.js';
+import { createRequestSecurity } from './http/security/request-security.js';
+import { createImpersonation } from './impersonation/create-impersonation.js';
+import type { ImpersonationService } from './impersonation/impersonation-service.js';
+import { createExperimentService } from './experiments/experiment-service.js';
+import { createExperimentRoutes, EXPERIMENT_EVENTS_PATH, experimentEventsJson } from './experiments/experiment-routes.js';
+import { createExperimentAdminResource, EXPERIMENTS_RESOURCE_ID } from './experiments/experiment-admin-resource.js';
+import type { FlagDefinitions } from './experiments/unleash-flag.js';
 
 export type AppDeps = {
   config: Config;
@@ -46,13 +54,19 @@ export type AppDeps = {
   audit: AuditService;
   /** Verifies the audit chain's signed checkpoints (a key that is not in the database). */
   auditSigningKey: string;
+  /** Signs impersonation tokens (EC P-256, PEM or JWK); without it tokens are refused (503). */
+  impersonationJwtKey?: string;
+  /** The in-process flag client's definitions (variants, weights) for experiments; absent where no client runs. */
+  flagDefinitions?: FlagDefinitions;
 };
 
-export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey }: AppDeps): {
+export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, impersonationJwtKey, flagDefinitions }: AppDeps): {
   app: express.Express;
   close: () => Promise<void>;
   /** The action runner and what hangs off it; boot starts their workers (src/actions/action-background.ts). */
   actions: ActionServices;
+  /** Customer impersonation; boot runs its sweep (src/impersonation/create-impersonation.ts). */
+  impersonation: ImpersonationService;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
@@ -60,8 +74,16 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const rbac = buildRbacModel({ plugins });
   const guard = createPermissionGuard({ auth, audit });
   const sessionAudit = createSessionAudit({ audit });
+  // MFA, the login throttle, step-up and the sessions list: both faces use the same services.
+  const operatorSecurity = createOperatorSecurity({ config, pool: db.pool, auth, sessionAudit, actions: rbac.actions });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins });
-  const admin = createAdmin({ prisma: db.prisma, audit, rbac, actions, extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) })] });
+  const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null });
+  const admin = createAdmin({
+    prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin,
+    extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) }), createExperimentAdminResource({ prisma: db.prisma })],
+  });
+  const impersonation = createImpersonation({ config, db, audit, auth, plugins, actions: rbac.actions, privateKey: impersonationJwtKey, logger });
+  const requestSecurity = createRequestSecurity({ config, pool: db.pool, audit, logger, adminLoginPath: admin.options.loginPath.slice(admin.options.rootPath.length) });
 
   const app = express();
   app.disable('x-powered-by');
@@ -81,37 +103,49 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   );
 
   app.use(createHealthRoutes({ pool: db.pool, unleashState }));
+  app.use(impersonation.jwks);
 
-  // AdminJS renders inline scripts and styles, so its pages get helmet without a CSP for now.
+  // AdminJS renders inline scripts and styles, so its pages get helmet with a navigation-only CSP.
   // The session is loaded here (AdminJS's own session middleware then finds it) so the operator is
-  // refreshed before AdminJS reads it.
+  // refreshed before AdminJS reads it; the request checks (IP, Origin, write limit) come right after
+  // it, before anything else runs.
   app.use(
     admin.options.rootPath,
-    helmet({ contentSecurityPolicy: false }),
+    adminSecurityHeaders(),
     createSessionMiddleware(session),
+    ...requestSecurity.admin,
     refreshOperator({ auth }),
-    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }], audit }),
+    impersonation.adminMiddleware({ logoutPath: admin.options.logoutPath.slice(admin.options.rootPath.length) }),
+    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }], audit }),
     componentsBundle(admin),
-    createAdminRouter({ admin, auth, session, logger, sessionAudit }),
+    createAdminRouter({ admin, login: operatorSecurity.login, session, logger, sessionAudit }),
   );
 
   const api = express.Router();
   api.use(helmet());
-  api.use(express.json({ limit: '1mb' }));
   api.use(createSessionMiddleware(session));
-  api.use(createSessionRoutes({ auth, cookieName: session.cookieName, sessionAudit }));
+  api.use(requestSecurity.api);
+  // Event batches are larger than anything else the API takes (10,000 events, about 1.5 MB).
+  api.use(EXPERIMENT_EVENTS_PATH, experimentEventsJson);
+  api.use(express.json({ limit: '1mb' }));
+  // While impersonating: audited per request, read-only, expiry enforced (before any route).
+  api.use(impersonation.apiMiddleware);
+  api.use(operatorSecurity.sessionRoutes({ cookieName: session.cookieName }));
   api.use(createRbacRoutes({ prisma: db.prisma, guard, catalog: rbac.catalog }));
   api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey, piiLookup: buildAuditPiiLookup(rbac.resources) }));
   const access = createRouteAccess({ guard, authenticated: requireOperator({ auth }) });
   api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions }), access }));
-  api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, access }));
-  api.use(createBulkRoutes({ bulk: actions.bulk, access }));
+  api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, access, stepUp: operatorSecurity.actionStepUp }));
+  api.use(createBulkRoutes({ bulk: actions.bulk, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access }));
+  api.use(createExperimentRoutes({ experiments, access }));
+  api.use(impersonation.routes(access));
+  api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(notFoundHandler);
   app.use('/api', api);
 
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.(), actions };
+  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service };
 }

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createTestDatabase } from './support/database.js';
 import { createTestAudit, sampleEvent, tamper } from './support/audit-fixtures.js';
 import { createAuditTestApp, createOperatorWith } from './support/audit-app.js';
+import { credentials } from './support/app.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let audit: ReturnType<typeof createTestAudit>;
@@ -28,7 +29,7 @@ beforeAll(async () => {
     const op = await createOperatorWith(db, permissions);
     ids[name] = op.id;
     agents[name] = request.agent(app);
-    expect((await agents[name].post('/api/session').send({ email: op.email, password: op.password })).status).toBe(200);
+    expect((await agents[name].post('/api/session').send(await credentials(op))).status).toBe(200);
   }
   for (let i = 1; i <= 6; i++) await audit.appendStandalone(sampleEvent({ actor: { operatorId: 501, roles: ['support_agent'] }, entityId: String(i) }));
   for (let i = 1; i <= 3; i++) {

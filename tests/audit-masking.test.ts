@@ -10,6 +10,7 @@ import { plugins } from '../plugins/index.js';
 import { createTestDatabase } from './support/database.js';
 import { createTestAudit, sampleEvent } from './support/audit-fixtures.js';
 import { createAuditTestApp, createOperatorWith } from './support/audit-app.js';
+import { credentials } from './support/app.js';
 
 const JANE = { id: 7, email: 'jane.doe@example.com', name: 'Jane Doe', phone: '+1 (555) 123-4567', status: 'active' };
 const JANE_MASKED = { id: 7, email: 'j•••@e•••.com', name: 'J. D•••', phone: '•••• 4567', status: 'active' };
@@ -88,10 +89,10 @@ describe('the audit log shown to viewers with and without pii.read', () => {
     for (const [name, permissions] of Object.entries(grants) as [keyof typeof api, string[]][]) {
       const op = await createOperatorWith(db, permissions);
       api[name] = request.agent(app);
-      expect((await api[name].post('/api/session').send({ email: op.email, password: op.password })).status).toBe(200);
+      expect((await api[name].post('/api/session').send(await credentials(op))).status).toBe(200);
       if (name === 'verifier') continue;
       admin[name] = request.agent(app);
-      expect((await admin[name].post('/admin/login').type('form').send({ email: op.email, password: op.password })).status).toBe(302);
+      expect((await admin[name].post('/admin/login').type('form').send(await credentials(op))).status).toBe(302);
     }
     const actor = { operatorId: 701, roles: ['support_agent'] };
     // A backoffice edit (model name as entity type, stored as a diff of the changed fields) and an

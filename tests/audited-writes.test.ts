@@ -2,7 +2,7 @@
 // as the change; when the audit write fails, the change does not happen.
 import request from 'supertest';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestApp, TEST_AUDIT_KEY } from './support/app.js';
+import { createOperator, createTestApp, credentials, TEST_AUDIT_KEY, type TestOperator } from './support/app.js';
 import { createAuditService } from '../src/audit/audit-service.js';
 import type { AuditService } from '../src/audit/types.js';
 import { seedDemo } from '../plugins/marketplace/seed/demo.js';
@@ -10,7 +10,7 @@ import { createLogger } from '../src/platform/logger.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let audit: ReturnType<typeof createAuditService>;
-let op: { id: number; email: string; password: string };
+let op: TestOperator;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 const login = async (app: ReturnType<typeof createTestApp>) => {
   const agent = request.agent(app);
-  await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
+  await agent.post('/admin/login').type('form').send(await credentials(op)).expect(302);
   return agent;
 };
 

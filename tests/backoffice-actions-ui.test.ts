@@ -7,7 +7,8 @@ import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestPlatformApp } from './support/app.js';
+import { createOperator, createTestPlatformApp, type TestOperator } from './support/app.js';
+import { patchSessions } from './support/session-fixtures.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import type { ActionServices } from '../src/actions/action-services.js';
 
@@ -29,15 +30,16 @@ describeUi('action forms in a browser', () => {
       [action, entityType, entityId, outcome],
     );
 
-  async function logIn(roles: string[]): Promise<{ page: Page; id: number }> {
+  async function logIn(roles: string[]): Promise<{ page: Page; id: number; op: TestOperator }> {
     const op = await createOperator(db, { roles });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(`${baseUrl}/admin/login`);
     await page.fill('input[name=email]', op.email);
     await page.fill('input[name=password]', op.password);
-    await page.press('input[name=password]', 'Enter');
+    await page.fill('input[name=totp]', await op.totp());
+    await page.press('input[name=totp]', 'Enter');
     await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`));
-    return { page, id: op.id };
+    return { page, id: op.id, op };
   }
 
   /** Opens a record's action form from its show page: the header's "Actions" menu, then the action. */
@@ -80,6 +82,24 @@ describeUi('action forms in a browser', () => {
     expect(await db.prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ status: 'frozen', frozenBy: id, freezeReason: 'suspected_fraud: chargeback ring' });
     expect(await db.prisma.actionRun.count({ where: { actionId: 'org.freeze', targetId: String(org.id) } })).toBe(1);
     expect(await auditCount('org.freeze', 'organization', String(org.id), 'succeeded')).toBe(1);
+    await page.close();
+  });
+
+  it('an unfreeze asks for a fresh authentication code in its form, and is sent for approval with one', async () => {
+    const org = await db.prisma.organization.create({ data: { kind: 'seller', name: 'Cleared Widgets Ltd', status: 'frozen', frozenAt: new Date() } });
+    const { page, id, op } = await logIn(['risk_agent']);
+    // The login's code was entered more than five minutes ago.
+    await patchSessions(db, id, { stepUpAt: Date.now() - 6 * 60_000 });
+    await openAction(page, 'Organization', org.id, 'org-unfreeze');
+    await page.selectOption('#field-reasonCode', 'investigation_cleared');
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('action-problem').getByText(/Unfreeze organization needs a fresh authentication code/).waitFor();
+    expect(await db.prisma.approvalRequest.count({ where: { targetId: String(org.id) } })).toBe(0);
+    await page.fill('#field-stepUpCode', await op.totp());
+    await page.screenshot({ path: '.data/backoffice-step-up.png' });
+    await page.getByTestId('action-submit').click();
+    await notice(page, /Unfreeze organization: sent for approval \(request [0-9a-f-]{36}\)/);
+    expect(await db.prisma.approvalRequest.count({ where: { targetId: String(org.id), status: 'pending' } })).toBe(1);
     await page.close();
   });
 

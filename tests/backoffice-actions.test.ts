@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestPlatformApp } from './support/app.js';
+import { createOperator, createTestPlatformApp, credentials } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import { createAuditRecorder } from './support/audit-recorder.js';
 import { Filter } from 'adminjs';
@@ -24,7 +24,7 @@ let app: Express;
 async function login(roles: string[]): Promise<{ agent: Agent; id: number }> {
   const operator = await createOperator(db, { roles });
   const agent = request.agent(app);
-  await agent.post('/admin/login').type('form').send({ email: operator.email, password: operator.password }).expect(302);
+  await agent.post('/admin/login').type('form').send(await credentials(operator)).expect(302);
   return { agent, id: operator.id };
 }
 

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { processesWithMarker, startPlatformProcess, waitForReady } from './support/platform-process.js';
+import { authenticator } from './support/totp.js';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-type Credentials = { operators: { email: string; password: string; role: string }[]; unleash: { url: string; username: string; password: string } };
+type Credentials = { operators: { email: string; password: string; role: string; totpSecret: string }[]; unleash: { url: string; username: string; password: string } };
 
 it('boots the whole platform without DATABASE_URL, stops cleanly on SIGINT, and warm-starts', async () => {
   // ---- cold start
@@ -30,18 +31,19 @@ it('boots the whole platform without DATABASE_URL, stops cleanly on SIGINT, and 
     const credentials = JSON.parse(await fs.readFile(file, 'utf8')) as Credentials;
     expect(credentials.operators.length).toBeGreaterThanOrEqual(5);
 
-    // The printed credentials open the API and the backoffice...
+    // The printed credentials open the API and the backoffice (with a code of the demo authenticator)...
     const admin = credentials.operators.find((o) => o.role === 'super_admin')!;
+    const totp = authenticator(admin.totpSecret);
     const login = await fetch(`${cold.baseUrl}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: admin.email, password: admin.password }),
+      body: JSON.stringify({ email: admin.email, password: admin.password, totp: await totp() }),
     });
     expect(login.status).toBe(200);
     const form = await fetch(`${cold.baseUrl}/admin/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: admin.email, password: admin.password }),
+      body: new URLSearchParams({ email: admin.email, password: admin.password, totp: await totp() }),
       redirect: 'manual',
     });
     expect(form.status).toBe(302);

@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 
 const run = promisify(execFile);
+// A production configuration needs the key that signs impersonation tokens.
+const JWT_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 describe('config', () => {
   it('applies defaults in development', () => {
@@ -22,8 +25,9 @@ describe('config', () => {
     [{ UNLEASH_URL: 'http://unleash.internal:4242' }, /UNLEASH_ADMIN_TOKEN is required when UNLEASH_URL is set/],
     [{ UNLEASH_ADMIN_TOKEN: 'admin-token-123' }, /UNLEASH_ADMIN_TOKEN must look like \*:\*\./],
     [{ UNLEASH_CLIENT_TOKEN: 'default.development:x' }, /UNLEASH_CLIENT_TOKEN must look like/],
-    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://u.example.com', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40), COOKIE_SECURE: 'false' }, /COOKIE_SECURE cannot be false/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://u.example.com', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40), IMPERSONATION_JWT_PRIVATE_KEY: JWT_KEY, COOKIE_SECURE: 'false' }, /COOKIE_SECURE cannot be false/],
     [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20) }, /AUDIT_SIGNING_KEY is required when NODE_ENV=production/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40) }, /IMPERSONATION_JWT_PRIVATE_KEY is required when NODE_ENV=production/],
     [{ AUDIT_SIGNING_KEY: 'short' }, /AUDIT_SIGNING_KEY must be at least 32 characters/],
     [{ AUDIT_RETENTION_YEARS: '0' }, /AUDIT_RETENTION_YEARS/],
   ])('refuses %j', (env, message) => {
@@ -33,6 +37,7 @@ describe('config', () => {
 
   it('accepts a complete production configuration', () => {
     const config = loadConfig({
+      IMPERSONATION_JWT_PRIVATE_KEY: JWT_KEY,
       NODE_ENV: 'production',
       SESSION_SECRET: 's'.repeat(40),
       UNLEASH_URL: 'https://unleash.example.com/',

@@ -2,7 +2,7 @@
 // the rows an ORDER BY ... OFFSET would give, in every direction and after a jump.
 import request from 'supertest';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestApp } from './support/app.js';
+import { createOperator, createTestApp, credentials } from './support/app.js';
 import { seedScale } from '../plugins/marketplace/seed/scale.js';
 import { createLogger } from '../src/platform/logger.js';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   // Deny by default: the operator needs a role that reads orders and ledger entries.
   const op = await createOperator(db, { roles: ['finance_admin'] });
   agent = request.agent(app);
-  await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
+  await agent.post('/admin/login').type('form').send(await credentials(op)).expect(302);
 });
 afterAll(async () => {
   await db.drop();

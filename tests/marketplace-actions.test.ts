@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createLogger } from '../src/platform/logger.js';
 import { seedDemo } from '../plugins/marketplace/seed/demo.js';
-import { createOperator, createTestApp } from './support/app.js';
+import { createOperator, createTestApp, credentials } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
 
 type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -23,7 +23,7 @@ beforeAll(async () => {
     const op = await createOperator(db, { roles: [role] });
     operatorIds[name] = op.id;
     agents[name] = request.agent(app);
-    expect((await agents[name].post('/api/session').send({ email: op.email, password: op.password })).status).toBe(200);
+    expect((await agents[name].post('/api/session').send(await credentials(op))).status).toBe(200);
   }
   // After the operators, so the demo's holds and freezes have someone to name.
   await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 7 });

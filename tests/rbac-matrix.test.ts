@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestApp } from './support/app.js';
+import { createOperator, createTestApp, credentials, type TestOperator } from './support/app.js';
 import { createAuditRecorder } from './support/audit-recorder.js';
 import { plugins } from '../plugins/index.js';
 import { marketplacePlugin } from '../plugins/marketplace/index.js';
@@ -40,6 +40,19 @@ const ROUTE_SAMPLES: Record<string, { path: string; allowed: number; body?: obje
   'GET /api/approvals/:id': { path: `/api/approvals/${NO_SUCH_ID}`, allowed: 404 },
   'POST /api/approvals/:id/approve': { path: `/api/approvals/${NO_SUCH_ID}/approve`, allowed: 404 },
   'POST /api/approvals/:id/deny': { path: `/api/approvals/${NO_SUCH_ID}/deny`, allowed: 404 },
+  // Every matrix operator has a confirmed authenticator: no code is a 422, a second enrolment a 409.
+  'POST /api/session/step-up': { path: '/api/session/step-up', allowed: 422 },
+  'POST /api/session/mfa/enrol': { path: '/api/session/mfa/enrol', allowed: 409 },
+  'POST /api/session/mfa/confirm': { path: '/api/session/mfa/confirm', allowed: 422 },
+  'DELETE /api/sessions/:id': { path: `/api/sessions/${NO_SUCH_ID}`, allowed: 404 },
+  'POST /api/impersonations': { path: '/api/impersonations', allowed: 422 },
+  'DELETE /api/impersonations/:id': { path: `/api/impersonations/${NO_SUCH_ID}`, allowed: 404 },
+  'POST /api/impersonations/:id/token': { path: `/api/impersonations/${NO_SUCH_ID}/token`, allowed: 404 },
+  // Experiments: no such experiment is a 404; a new one without variants is a 422 (nothing is created).
+  'GET /api/experiments/:key': { path: '/api/experiments/no-such-experiment', allowed: 404 },
+  'PUT /api/experiments/:key': { path: '/api/experiments/matrix-experiment', allowed: 422 },
+  'POST /api/experiments/:key/events': { path: '/api/experiments/no-such-experiment/events', allowed: 404 },
+  'GET /api/experiments/:key/results': { path: '/api/experiments/no-such-experiment/results', allowed: 404 },
 };
 type Outcome = 'allowed' | 'denied' | string;
 
@@ -53,6 +66,7 @@ let server: http.Server;
 let baseUrl: string;
 const agents = new Map<string, Agent>();
 const operatorIds = new Map<string, number>();
+const operatorsByRole = new Map<string, TestOperator>();
 const sampleIds = new Map<string, string>();
 // Resources whose rows are per operator (visibleTo: approvals, runs): each role tries its own row.
 const ownSampleIds = new Map<string, string>();
@@ -94,9 +108,9 @@ async function recorded(where: { operatorId: number }): Promise<DenialRow[]> {
 const delegate = (modelName: string) =>
   (db.prisma as unknown as Record<string, { findFirst: (q: object) => Promise<{ id: unknown } | null> }>)[modelName[0].toLowerCase() + modelName.slice(1)];
 
-async function logIn(op: { email: string; password: string }): Promise<Agent> {
+async function logIn(op: TestOperator): Promise<Agent> {
   const agent = request.agent(baseUrl);
-  await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
+  await agent.post('/admin/login').type('form').send(await credentials(op)).expect(302);
   return agent;
 }
 
@@ -111,9 +125,14 @@ beforeAll(async () => {
   // Operators first: the demo data refers to them (case assignees, note authors, holds).
   const operators = await Promise.all(matrix.roles.map((role) => createOperator(db, { roles: [role.key] })));
   await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 5 });
+  // A past impersonation for the Impersonations screen (the core's own record; no demo data writes one).
+  await db.prisma.impersonation.create({
+    data: { id: randomUUID(), operatorId: operators[0].id, targetUserId: 1, reasonCode: 'other', note: 'matrix test', sessionId: '0'.repeat(64), expiresAt: new Date(), endedAt: new Date(), endReason: 'ended' },
+  });
   await Promise.all(
     matrix.roles.map(async (role, i) => {
       operatorIds.set(role.key, operators[i].id);
+      operatorsByRole.set(role.key, operators[i]);
       agents.set(role.key, await logIn(operators[i]));
       await createOwnRows(operators[i].id, role.key);
     }),
@@ -203,6 +222,8 @@ describe('the documented matrix', () => {
 describe.each(roles)('as %s', (roleKey, role: SeededRole) => {
   it('every backoffice action on every resource answers as the matrix says', async () => {
     const agent = agents.get(roleKey)!;
+    // A fresh code (the login's may be minutes old): saving a role and the actions marked stepUp need one.
+    await agent.post('/api/session/step-up').send({ totp: await operatorsByRole.get(roleKey)!.totp() }).expect(200);
     const cells = matrix.resources.flatMap((resource: ResourceRow) => ADMIN_ACTIONS.map((action) => ({ resource: resource.model, action, permission: resource.actions[action] })));
     const deniedBefore = (await recorded({ operatorId: operatorIds.get(roleKey)! })).length;
     const before = { roles: await db.prisma.role.count(), items: await db.prisma.catalogItem.count(), cases: await db.prisma.supportCase.count(), notes: await db.prisma.supportCaseNote.count() };
@@ -351,7 +372,7 @@ describe('a denial', () => {
   it('in the API is a 403 problem+json with code forbidden, and is recorded', async () => {
     const op = await createOperator(db);
     const agent = request.agent(baseUrl);
-    await agent.post('/api/session').send({ email: op.email, password: op.password }).expect(200);
+    await agent.post('/api/session').send(await credentials(op)).expect(200);
     const res = await agent.get('/api/roles').set('X-Correlation-Id', 'rbac-test-1');
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -2,7 +2,7 @@
 // request's correlation id.
 import request from 'supertest';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestApp, TEST_AUDIT_KEY } from './support/app.js';
+import { createOperator, createTestApp, credentials, TEST_AUDIT_KEY } from './support/app.js';
 import { createAuditService } from '../src/audit/audit-service.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -19,11 +19,11 @@ it('records API and backoffice logins, failures and logouts', async () => {
   const op = await createOperator(db, { roles: ['support_agent'] });
 
   const api = request.agent(app);
-  await api.post('/api/session').set('User-Agent', 'audit-test/1').set('X-Correlation-Id', 'corr-login-1').send({ email: op.email, password: op.password }).expect(200);
+  await api.post('/api/session').set('User-Agent', 'audit-test/1').set('X-Correlation-Id', 'corr-login-1').send(await credentials(op)).expect(200);
   await api.delete('/api/session').expect(204);
   await request(app).post('/api/session').send({ email: 'Nobody@Example.com', password: 'guess-guess' }).expect(401);
   const admin = request.agent(app);
-  await admin.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
+  await admin.post('/admin/login').type('form').send(await credentials(op)).expect(302);
   await admin.get('/admin/logout').expect(302);
   await request(app).post('/admin/login').type('form').send({ email: op.email, password: 'wrong-password' });
 

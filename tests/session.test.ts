@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestDatabase } from './support/database.js';
-import { createOperator, createTestApp } from './support/app.js';
+import { createOperator, createTestApp, credentials } from './support/app.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: ReturnType<typeof createTestApp>;
@@ -21,7 +21,7 @@ describe('POST/GET/DELETE /api/session', () => {
     const agent = request.agent(app);
     const before = await sessionRows();
 
-    const login = await agent.post('/api/session').send({ email: op.email.toUpperCase(), password: op.password });
+    const login = await agent.post('/api/session').send({ ...(await credentials(op)), email: op.email.toUpperCase() });
     expect(login.status).toBe(200);
     expect(login.body.operator).toMatchObject({ id: op.id, email: op.email, roles: ['support_agent'] });
     expect(login.body.impersonation).toBeNull();
@@ -56,17 +56,17 @@ describe('POST/GET/DELETE /api/session', () => {
   it('refuses a disabled operator and ends their live session on the next request', async () => {
     const op = await createOperator(db);
     const agent = request.agent(app);
-    expect((await agent.post('/api/session').send({ email: op.email, password: op.password })).status).toBe(200);
+    expect((await agent.post('/api/session').send(await credentials(op))).status).toBe(200);
     await db.prisma.operator.update({ where: { id: op.id }, data: { status: 'disabled' } });
     expect((await agent.get('/api/session')).status).toBe(401);
-    expect((await request(app).post('/api/session').send({ email: op.email, password: op.password })).status).toBe(401);
+    expect((await request(app).post('/api/session').send(await credentials(op))).status).toBe(401);
   });
 
   it('shares the session between the backoffice and the API, and the backoffice logout deletes its row', async () => {
     const op = await createOperator(db);
     const agent = request.agent(app);
     const before = await sessionRows();
-    const login = await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password });
+    const login = await agent.post('/admin/login').type('form').send(await credentials(op));
     expect(login.status).toBe(302);
     expect(await sessionRows()).toBe(before + 1);
     expect((await agent.get('/api/session')).body.operator.id).toBe(op.id);
@@ -79,7 +79,7 @@ describe('POST/GET/DELETE /api/session', () => {
   it('ends a disabled operator\'s backoffice session on their next request', async () => {
     const op = await createOperator(db, { roles: ['support_agent'] });
     const agent = request.agent(app);
-    await agent.post('/admin/login').type('form').send({ email: op.email, password: op.password }).expect(302);
+    await agent.post('/admin/login').type('form').send(await credentials(op)).expect(302);
     expect((await agent.get('/admin/api/resources/Order/actions/list')).status).toBe(200);
     await db.prisma.operator.update({ where: { id: op.id }, data: { status: 'disabled' } });
     const after = await agent.get('/admin/api/resources/Order/actions/list');
@@ -90,8 +90,8 @@ describe('POST/GET/DELETE /api/session', () => {
   it('issues a new session id at login (no fixation)', async () => {
     const op = await createOperator(db);
     const agent = request.agent(app);
-    const first = await agent.post('/api/session').send({ email: op.email, password: op.password });
-    const second = await agent.post('/api/session').send({ email: op.email, password: op.password });
+    const first = await agent.post('/api/session').send(await credentials(op));
+    const second = await agent.post('/api/session').send(await credentials(op));
     const sid = (res: request.Response) => String(res.headers['set-cookie'][0]).split(';')[0];
     expect(sid(first)).not.toBe(sid(second));
   });

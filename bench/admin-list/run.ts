@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { createDatabase } from '../../src/db/database.js';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/operator-auth.js';
+import { newTotpSecret, totpCode } from '../../src/auth/totp.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
 import type { AuditService } from '../../src/audit/types.js';
@@ -26,8 +27,9 @@ const email = `bench-${randomBytes(4).toString('hex')}@opsdeck.local`;
 const password = randomBytes(12).toString('hex');
 await ensureSeedRoles({ prisma: db.prisma, plugins });
 const role = await db.prisma.role.findUniqueOrThrow({ where: { key: 'support_agent' } });
+const totpSecret = newTotpSecret();
 const operator = await db.prisma.operator.create({
-  data: { email, name: 'bench', passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] } },
+  data: { email, name: 'bench', passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] }, mfa: { create: { totpSecret, confirmedAt: new Date() } } },
 });
 // The bench's operator may list orders, so nothing here is ever denied and audited.
 const noDenialExpected = async (): Promise<never> => {
@@ -49,7 +51,7 @@ try {
   const login = await fetch(`${base}/admin/login`, {
     method: 'POST', redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password }),
+    body: new URLSearchParams({ email, password, totp: await totpCode(totpSecret) }),
   });
   const cookie = String(login.headers.get('set-cookie')).split(';')[0];
   const { rows: [{ estimate }] } = await db.pool.query(`SELECT reltuples::bigint AS estimate FROM pg_class WHERE oid = 'orders'::regclass`);

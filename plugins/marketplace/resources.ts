@@ -8,6 +8,12 @@ import type { ResourceDefinition } from '../../src/platform/plugin.js';
 
 const list = (listProperties: string[], filterProperties: string[] = listProperties) => ({ listProperties, filterProperties });
 
+// While an operator impersonates a customer user, these resources show the customer's organization
+// only (src/impersonation/): the rows it owns by a column, or through a small table. The large
+// tables reached only through orders (order items, shipments, payments, allocations, refunds) are
+// not scoped: a relation filter there would scan millions of rows per page (docs/adr/0010).
+const orderOfOrg = (orgId: number) => ({ OR: [{ sellerOrgId: orgId }, { checkout: { buyerOrgId: orgId } }] });
+
 // The note's author is the logged-in operator, whatever the form sent. (Runs before AdminJS's
 // access check, so it only rewrites the request.)
 const stampAuthor: Before = async (request, context) =>
@@ -18,16 +24,16 @@ const stampAuthor: Before = async (request, context) =>
 export const marketplaceResources: ResourceDefinition[] = [
   // Orders
   {
-    model: 'Checkout', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true,
+    model: 'Checkout', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true, tenantScope: (orgId) => ({ buyerOrgId: orgId }),
     options: list(['id', 'buyerUser', 'buyerOrg', 'totalAmount', 'currency', 'status', 'createdAt'], ['id', 'buyerUser', 'buyerOrg', 'status']),
   },
   {
-    model: 'Order', entityType: 'order', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true, sortable: ['createdAt'],
+    model: 'Order', entityType: 'order', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true, sortable: ['createdAt'], tenantScope: orderOfOrg,
     options: list(['id', 'checkout', 'sellerOrg', 'buyerUser', 'status', 'totalAmount', 'currency', 'createdAt'], ['id', 'checkout', 'sellerOrg', 'buyerUser', 'status']),
   },
   { model: 'OrderItem', navigation: 'Orders', access: { read: 'order.read' }, isLarge: true, options: list(['id', 'order', 'listing', 'quantity', 'unitPriceAmount'], ['order', 'listing']) },
-  { model: 'CustomerUser', entityType: 'customer_user', bulkActions: ['risk_flag.raise'], navigation: 'Orders', access: { read: 'customer.read' }, pii: { email: 'email', name: 'name', phone: 'phone' }, isLarge: true, options: list(['id', 'email', 'name', 'organization', 'status', 'createdAt'], ['id', 'email', 'organization', 'status']) },
-  { model: 'Organization', entityType: 'organization', bulkActions: ['risk_flag.raise'], navigation: 'Orders', access: { read: 'customer.read' }, options: list(['id', 'name', 'kind', 'domain', 'status', 'frozenAt', 'createdAt'], ['id', 'name', 'kind', 'domain', 'status']) },
+  { model: 'CustomerUser', entityType: 'customer_user', tenantScope: (orgId) => ({ organizationId: orgId }), bulkActions: ['risk_flag.raise'], navigation: 'Orders', access: { read: 'customer.read' }, pii: { email: 'email', name: 'name', phone: 'phone' }, isLarge: true, options: list(['id', 'email', 'name', 'organization', 'status', 'createdAt'], ['id', 'email', 'organization', 'status']) },
+  { model: 'Organization', entityType: 'organization', tenantScope: (orgId) => ({ id: orgId }), bulkActions: ['risk_flag.raise'], navigation: 'Orders', access: { read: 'customer.read' }, options: list(['id', 'name', 'kind', 'domain', 'status', 'frozenAt', 'createdAt'], ['id', 'name', 'kind', 'domain', 'status']) },
   // Shipping
   {
     model: 'Shipment', navigation: 'Shipping', access: { read: 'shipment.read' }, isLarge: true,
@@ -40,25 +46,25 @@ export const marketplaceResources: ResourceDefinition[] = [
   },
   { model: 'PaymentAllocation', navigation: 'Payments', access: { read: 'payment.read' }, isLarge: true, options: list(['id', 'payment', 'order', 'amount'], ['payment', 'order']) },
   { model: 'Refund', navigation: 'Payments', access: { read: 'payment.read' }, isLarge: true, options: list(['id', 'order', 'payment', 'providerRef', 'amount', 'currency', 'status', 'reasonCode', 'createdAt'], ['order', 'providerRef', 'status']) },
-  { model: 'Payout', entityType: 'payout', bulkActions: ['payout.hold'], navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'amount', 'currency', 'status', 'scheduledFor', 'paidAt'], ['sellerOrg', 'status']) },
-  { model: 'PayoutHold', navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'payout', 'reason', 'placedByOperator', 'placedAt', 'releasedAt'], ['sellerOrg', 'payout']) },
-  { model: 'LedgerEntry', navigation: 'Payments', access: { read: 'ledger.read' }, isLarge: true, options: list(['id', 'org', 'order', 'kind', 'amount', 'currency', 'createdAt'], ['org', 'order', 'kind']) },
+  { model: 'Payout', entityType: 'payout', tenantScope: (orgId) => ({ sellerOrgId: orgId }), bulkActions: ['payout.hold'], navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'amount', 'currency', 'status', 'scheduledFor', 'paidAt'], ['sellerOrg', 'status']) },
+  { model: 'PayoutHold', tenantScope: (orgId) => ({ sellerOrgId: orgId }), navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'payout', 'reason', 'placedByOperator', 'placedAt', 'releasedAt'], ['sellerOrg', 'payout']) },
+  { model: 'LedgerEntry', tenantScope: (orgId) => ({ orgId }), navigation: 'Payments', access: { read: 'ledger.read' }, isLarge: true, options: list(['id', 'org', 'order', 'kind', 'amount', 'currency', 'createdAt'], ['org', 'order', 'kind']) },
   // Disputes
-  { model: 'Dispute', navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'order', 'kind', 'status', 'slaDueAt', 'resolution', 'createdAt'], ['order', 'kind', 'status', 'slaDueAt']) },
-  { model: 'DisputeEvidence', navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'dispute', 'kind', 'description', 'isReceived', 'receivedAt'], ['dispute', 'kind', 'isReceived']) },
+  { model: 'Dispute', tenantScope: (orgId) => ({ order: orderOfOrg(orgId) }), navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'order', 'kind', 'status', 'slaDueAt', 'resolution', 'createdAt'], ['order', 'kind', 'status', 'slaDueAt']) },
+  { model: 'DisputeEvidence', tenantScope: (orgId) => ({ dispute: { order: orderOfOrg(orgId) } }), navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'dispute', 'kind', 'description', 'isReceived', 'receivedAt'], ['dispute', 'kind', 'isReceived']) },
   // Risk
-  { model: 'RiskFlag', entityType: 'risk_flag', bulkActions: ['risk_flag.clear'], navigation: 'Risk', access: { read: 'risk.read' }, options: list(['id', 'entityType', 'entityId', 'org', 'kind', 'severity', 'raisedAt', 'clearedAt'], ['entityType', 'entityId', 'org', 'severity']) },
+  { model: 'RiskFlag', entityType: 'risk_flag', tenantScope: (orgId) => ({ orgId }), bulkActions: ['risk_flag.clear'], navigation: 'Risk', access: { read: 'risk.read' }, options: list(['id', 'entityType', 'entityId', 'org', 'kind', 'severity', 'raisedAt', 'clearedAt'], ['entityType', 'entityId', 'org', 'severity']) },
   // Trust & Catalog
-  { model: 'TrustCase', navigation: 'Trust & Catalog', access: { read: 'trust.read' }, options: list(['id', 'kind', 'status', 'subjectOrg', 'subjectUser', 'subjectListing', 'createdAt'], ['kind', 'status', 'subjectOrg']) },
-  { model: 'Listing', entityType: 'listing', bulkActions: ['listing.takedown', 'risk_flag.raise'], navigation: 'Trust & Catalog', access: { read: 'listing.read' }, options: list(['id', 'title', 'sellerOrg', 'priceAmount', 'currency', 'status', 'takedownAt'], ['id', 'title', 'sellerOrg', 'status']) },
+  { model: 'TrustCase', tenantScope: (orgId) => ({ subjectOrgId: orgId }), navigation: 'Trust & Catalog', access: { read: 'trust.read' }, options: list(['id', 'kind', 'status', 'subjectOrg', 'subjectUser', 'subjectListing', 'createdAt'], ['kind', 'status', 'subjectOrg']) },
+  { model: 'Listing', entityType: 'listing', tenantScope: (orgId) => ({ sellerOrgId: orgId }), bulkActions: ['listing.takedown', 'risk_flag.raise'], navigation: 'Trust & Catalog', access: { read: 'listing.read' }, options: list(['id', 'title', 'sellerOrg', 'priceAmount', 'currency', 'status', 'takedownAt'], ['id', 'title', 'sellerOrg', 'status']) },
   {
     model: 'CatalogItem', navigation: 'Trust & Catalog', access: { read: 'catalog.read', create: 'catalog.write', write: 'catalog.write' },
     options: { ...list(['id', 'sku', 'name', 'category', 'status'], ['sku', 'name', 'category', 'status']), editProperties: ['sku', 'name', 'category', 'status'] },
   },
-  { model: 'CatalogChangeRequest', navigation: 'Trust & Catalog', access: { read: 'catalog.read' }, options: list(['id', 'catalogItem', 'proposedByOrg', 'status', 'decidedAt', 'createdAt'], ['catalogItem', 'proposedByOrg', 'status']) },
+  { model: 'CatalogChangeRequest', tenantScope: (orgId) => ({ proposedByOrgId: orgId }), navigation: 'Trust & Catalog', access: { read: 'catalog.read' }, options: list(['id', 'catalogItem', 'proposedByOrg', 'status', 'decidedAt', 'createdAt'], ['catalogItem', 'proposedByOrg', 'status']) },
   // Support
   {
-    model: 'SupportCase', navigation: 'Support', access: { read: 'support_case.read', create: 'support_case.write', write: 'support_case.write' },
+    model: 'SupportCase', navigation: 'Support', tenantScope: (orgId) => ({ organizationId: orgId }), access: { read: 'support_case.read', create: 'support_case.write', write: 'support_case.write' },
     options: {
       ...list(['id', 'subject', 'status', 'priority', 'assignee', 'order', 'slaFirstResponseDueAt', 'updatedAt'], ['status', 'priority', 'assignee', 'order', 'organization']),
       editProperties: ['subject', 'status', 'priority', 'assignee', 'order', 'organization', 'customerUser', 'slaFirstResponseDueAt'],
@@ -66,7 +72,7 @@ export const marketplaceResources: ResourceDefinition[] = [
   },
   {
     // Notes are part of the audit trail: added, never edited or deleted; the author is whoever adds it.
-    model: 'SupportCaseNote', navigation: 'Support', access: { read: 'support_case.read', create: 'support_case.write' },
+    model: 'SupportCaseNote', navigation: 'Support', tenantScope: (orgId) => ({ supportCase: { organizationId: orgId } }), access: { read: 'support_case.read', create: 'support_case.write' },
     options: {
       ...list(['id', 'supportCase', 'author', 'body', 'createdAt'], ['supportCase', 'author']),
       editProperties: ['supportCase', 'body'],

@@ -10,6 +10,8 @@ import { can } from '../rbac/access.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ActionResponse, ActionRunner } from './types.js';
 import type { RunService } from './run-service.js';
+import type { ActionStepUp } from '../auth/action-step-up.js';
+import { actingOperator, impersonationOf } from '../impersonation/impersonation-context.js';
 
 export function sendActionResponse(res: Response, response: ActionResponse): void {
   const isProblem = response.status >= 400;
@@ -26,11 +28,13 @@ const runListQuery = z.strictObject({
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
-export function createActionRoutes({ runner, runs, access }: {
+export function createActionRoutes({ runner, runs, access, stepUp }: {
   runner: ActionRunner;
   runs: RunService;
   /** Guards by route key (src/rbac/api-routes.ts); each action also checks its own permission in the runner. */
   access: RouteAccess;
+  /** Actions marked stepUp need a fresh code, checked before the runner is called (src/auth/action-step-up.ts). */
+  stepUp: Pick<ActionStepUp, 'check' | 'forActionParam'>;
 }): Router {
   const router = Router();
   const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
@@ -39,9 +43,10 @@ export function createActionRoutes({ runner, runs, access }: {
     res.json({ items: runner.listFor(operatorOf(res)) });
   });
 
-  router.post('/actions/:actionId', ...access('POST /api/actions/:actionId'), async (req, res) => {
+  router.post('/actions/:actionId', ...access('POST /api/actions/:actionId'), stepUp.forActionParam, async (req, res) => {
+    // While impersonating, the run, its audit rows and any approval request carry the customer too.
     const response = await runner.submit({
-      actionId: String(req.params.actionId), operator: operatorOf(res), idempotencyKey: req.get('idempotency-key'), body: req.body,
+      actionId: String(req.params.actionId), operator: actingOperator(operatorOf(res), impersonationOf(res)), idempotencyKey: req.get('idempotency-key'), body: req.body,
     });
     sendActionResponse(res, response);
   });
@@ -63,7 +68,11 @@ export function createActionRoutes({ runner, runs, access }: {
 
   router.post('/runs/:id/retry', ...access('POST /api/runs/:id/retry'), async (req, res) => {
     const operator = operatorOf(res);
-    const response = await runs.retry({ runId: String(req.params.id), operator, idempotencyKey: req.get('idempotency-key'), isVisible: (run) => run.operatorId === operator.id || can(operator, 'run.read') });
+    const isVisible = (run: { operatorId: number }) => run.operatorId === operator.id || can(operator, 'run.read');
+    // A retry runs the action again: one marked stepUp needs the fresh code here too.
+    const retried = isUuid(String(req.params.id)) ? await runs.get(String(req.params.id)) : null;
+    if (retried && isVisible(retried)) stepUp.check(req, operator, retried.actionId);
+    const response = await runs.retry({ runId: String(req.params.id), operator, idempotencyKey: req.get('idempotency-key'), isVisible });
     sendActionResponse(res, response);
   });
 

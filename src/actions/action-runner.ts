@@ -153,6 +153,7 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     const ctx: ActionContext<unknown> = {
       // Prisma joins this connection's transaction (src/db/transaction-scope.ts).
       tx: prisma as unknown as Prisma.TransactionClient, sql: sqlTag(client),
+      send: (strings, ...values) => settleAtCommit(sqlTag(client)(strings, ...values)),
       input: request.input, target: request.target, actor, reasonCode: request.reasonCode, note: request.note,
       runId, now: startedAt, limit: limitLookup(client, action, actor),
     };

@@ -9,7 +9,8 @@ import type PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { z } from 'zod/v4';
 import type { AuditService } from '../audit/types.js';
-import { prismaExecutor } from '../audit/sql-executor.js';
+import { pgExecutor } from '../audit/sql-executor.js';
+import { inTransaction } from '../db/transaction-scope.js';
 import type { OperatorAuth, OperatorPrincipal } from '../auth/operator-auth.js';
 import { AppError, forbidden, notFound, validationFailed } from '../http/errors.js';
 import { parseOr422 } from '../http/validation.js';
@@ -28,7 +29,8 @@ export { BULK_QUEUE, type BulkJobMessage } from './bulk-worker.js';
 
 export const MAX_BULK_TARGETS = 1000;
 
-const TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
+/** A statement of the job's creation that waits longer than this (a lock) fails it. */
+const SUBMIT_STATEMENT_TIMEOUT_MS = 30_000;
 
 const targetSchema = z.strictObject({
   type: z.string().min(1).max(64),
@@ -124,15 +126,18 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
       const payload: BulkJobPayload = { input: request.input, reasonCode: request.reasonCode, note: request.note, impersonatedUserId: actor.impersonatedUserId };
       let response: { status: number; body: string };
       try {
-        // ---- the job, its targets, its audit row, its queue message and its answer: one commit
-        response = await prisma.$transaction(async (tx) => {
-          const sql = prismaExecutor(tx);
-          const job = await tx.bulkJob.create({
+        // ---- the job, its targets, its audit row, its queue message and its answer: one commit.
+        // The targets go in one statement (a thousand rows through Prisma's createMany cost a
+        // tenth of a second of CPU); the job row through Prisma, which joins this transaction.
+        response = await inTransaction(pool, async (client) => {
+          const sql = pgExecutor(client);
+          const job = await prisma.bulkJob.create({
             data: { id: jobId, actionId: action.id, operatorId: operator.id, payload: payload as Prisma.InputJsonValue, total: request.targets.length },
           });
-          await tx.bulkJobTarget.createMany({
-            data: request.targets.map((target, position) => ({ jobId, position, targetType: target.type, targetId: target.id })),
-          });
+          await client.query(
+            `INSERT INTO bulk_job_targets (job_id, position, target_type, target_id)
+             SELECT $1::uuid, t.n - 1, t.type, t.id FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(type, id, n)`,
+            [jobId, request.targets.map((t) => t.type), request.targets.map((t) => t.id)]);
           await audit.append(sql, {
             actor, action: 'bulk.requested', entityType: 'bulk_job', entityId: jobId, reasonCode: request.reasonCode, note: request.note,
             after: { actionId: action.id, total: request.targets.length, input: request.input, targets: request.targets.map((t) => `${t.type}:${t.id}`) },
@@ -142,7 +147,7 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
           const answer = { status: 202, body: JSON.stringify({ job: bulkJobView(job) }) };
           await idempotency.complete(sql, keyScope, answer);
           return answer;
-        }, TRANSACTION);
+        }, { begin: `BEGIN; SET LOCAL statement_timeout = ${SUBMIT_STATEMENT_TIMEOUT_MS}` });
       } catch (err) {
         // Nothing was stored: the key goes back, so the client may send the same request again.
         await idempotency.release(keyScope);

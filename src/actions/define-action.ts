@@ -51,6 +51,11 @@ export type ActionContext<I> = {
   tx: Prisma.TransactionClient;
   /** Plain SQL in the same transaction, about ten times cheaper than a Prisma call. */
   sql: SqlTag;
+  /**
+   * A write whose answer the action does not need: sent now, answered together with the commit
+   * (one round trip fewer). If it fails, the action fails and nothing of it stays.
+   */
+  send: (strings: TemplateStringsArray, ...values: unknown[]) => void;
   input: I;
   target: ActionTarget;
   actor: ActionActor;
@@ -96,6 +101,10 @@ export type ActionPolicy<I, S> = {
   };
   /** Published in GET /api/actions (e.g. per-role refund limits); descriptive only. */
   limits?: Record<string, unknown>;
+  /** Needs a fresh TOTP code in the session (401 `step_up_required` otherwise; src/auth/action-step-up.ts). */
+  stepUp?: boolean;
+  /** Runs while the operator impersonates a customer (read-only otherwise; src/impersonation/read-only-gate.ts). */
+  allowDuringImpersonation?: boolean;
 };
 
 export type ActionDefinition<I = any, S = any, R extends Record<string, unknown> = Record<string, unknown>> = {

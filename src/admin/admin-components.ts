@@ -11,6 +11,7 @@ import { ComponentLoader } from 'adminjs';
 import { ADMIN_JS_TMP_DIR, COMPONENTS_OUTPUT_PATH, componentsBundler, generateUserComponentEntry } from 'adminjs/bundler';
 import type { RequestHandler } from 'express';
 import { projectPath } from '../platform/paths.js';
+import { EXPERIMENT_RESULTS_COMPONENT } from '../experiments/experiment-admin-resource.js';
 
 const COMPONENTS_DIR = projectPath('src', 'admin', 'components');
 const FINGERPRINT_FILE = path.join(ADMIN_JS_TMP_DIR, 'components.sha256');
@@ -27,7 +28,16 @@ export function createComponents() {
     BulkActionForm: loader.add('OpsdeckBulkActionForm', file('bulk-action-form.tsx')),
     ConfirmForm: loader.add('OpsdeckConfirmForm', file('confirm-form.tsx')),
     JsonValue: loader.add('OpsdeckJsonValue', file('json-value.tsx')),
+    SecurityPage: loader.add('OpsdeckSecurityPage', file('security-page.tsx')),
+    ImpersonateAction: loader.add('OpsdeckImpersonateAction', file('impersonate-action.tsx')),
+    // The Experiments screen's show page (src/experiments/experiment-admin-resource.ts); bundles recharts.
+    ExperimentResults: loader.add(EXPERIMENT_RESULTS_COMPONENT, file('experiment-results.tsx')),
   };
+  // Seed 003's tenant strip (the impersonation banner, the tenant switcher) above the stock top bar,
+  // which it renders itself (AdminJS passes it as OriginalComponent).
+  loader.override('TopBar', file('impersonation-top-bar.tsx'));
+  // The login form with the authentication-code field (src/admin/admin-router.ts reads it).
+  loader.override('Login', file('login.tsx'));
   return { loader, components };
 }
 
@@ -66,6 +76,12 @@ async function ensureBundle(admin: AdminJS): Promise<void> {
     try {
       if (await isCurrent(wanted)) return;
       await componentsBundler.createEntry({ content: entry });
+      // recharts and its d3 modules import each other in circles; rollup resolves them and warns on
+      // every build. Only cycles among our own files are worth a line in the log.
+      componentsBundler.setInputOption('onwarn', (warning, warn) => {
+        if (warning.code === 'CIRCULAR_DEPENDENCY' && (warning.ids ?? []).every((id) => id.includes('node_modules'))) return;
+        warn(warning);
+      });
       await componentsBundler.build();
       await fs.writeFile(FINGERPRINT_FILE, wanted);
     } finally {

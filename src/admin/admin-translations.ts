@@ -8,6 +8,8 @@ export const ADMIN_TRANSLATIONS = {
     AuditLog: 'Audit log',
     ApprovalRequest: 'Approvals',
     ActionRun: 'Runs & exceptions',
+    OperatorSession: 'Sessions',
+    security: 'Security',
   },
   // The core screens' buttons (the runner's are labelled with each action's title).
   actions: {
@@ -18,8 +20,11 @@ export const ADMIN_TRANSLATIONS = {
     decided: 'Decided',
     retry: 'Retry',
     openExceptions: 'Open exceptions',
+    revoke: 'End session',
   },
   messages: {
+    // The login form: one answer for a wrong email, password or code (no enumeration).
+    invalidCredentials: 'Wrong email, password or authentication code.',
     forbiddenError: 'You do not have the permission for this action. Ask a role manager if your work needs it.',
     anyForbiddenError: 'You do not have the permission for this action. Ask a role manager if your work needs it.',
     errorFetchingRecords: 'These records could not be loaded. Your roles may not allow them (reload the page if your roles just changed), or the server failed.',

@@ -8,6 +8,8 @@ declare module 'adminjs/bundler' {
   export const componentsBundler: {
     createEntry: (options: { dir?: string; content: string }) => Promise<void>;
     build: () => Promise<void>;
+    /** Sets one of rollup's input options (AssetBundler#setInputOption). */
+    setInputOption: (key: 'onwarn', value: (warning: { code?: string; ids?: string[] }, warn: (warning: unknown) => void) => void) => unknown;
   };
   export function generateUserComponentEntry(admin: AdminJS, entryPath: string): string;
 }

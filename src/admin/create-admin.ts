@@ -5,7 +5,7 @@
 // read-only, changed by audited actions (the action runner) instead.
 import './adminjs-env.js';
 import fs from 'node:fs';
-import AdminJS, { type Action, type ActionContext, type ActionResponse, type PropertyOptions, type ResourceWithOptions } from 'adminjs';
+import AdminJS, { type Action, type ActionContext, type ActionRequest, type ActionResponse, type PropertyOptions, type ResourceWithOptions } from 'adminjs';
 import { Database, getModelByName } from '@adminjs/prisma';
 import type { PrismaClient } from '@prisma/client';
 import type { ResourceDefinition } from '../platform/plugin.js';
@@ -27,6 +27,14 @@ import { createComponents, type AdminComponents } from './admin-components.js';
 import { runnerActions } from './runner-actions.js';
 import { approvalAdmin } from './approval-admin.js';
 import { runAdmin } from './run-admin.js';
+import { sessionAdmin } from './session-admin.js';
+import { sessionOf, type AdminStepUp } from './admin-step-up.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
+import type { ActionStepUp } from '../auth/action-step-up.js';
+import type { OperatorSessions } from '../auth/operator-sessions.js';
+import { SECURITY_PAGE } from '../auth/require-operator.js';
+import { requireStepUpOnSave } from '../hooks/step-up-hook.js';
+import { impersonateAction, impersonationEnv } from '../impersonation/impersonation-admin.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -52,6 +60,13 @@ export type AdminActionServices = {
   runs: Pick<RunService, 'retry'>;
 };
 
+/** Login security's services (src/auth/): step-up in forms, and the sessions screen's Revoke. */
+export type AdminSecurity = {
+  stepUp: AdminStepUp;
+  actionStepUp: Pick<ActionStepUp, 'pending'>;
+  sessions: Pick<OperatorSessions, 'revoke'>;
+};
+
 // Two sets of options for the same actions, hooks of both kept (the definition's run first).
 function mergeActions(a: Record<string, ActionOptions>, b: Record<string, ActionOptions>): Record<string, ActionOptions> {
   const merged: Record<string, ActionOptions> = { ...a };
@@ -67,15 +82,23 @@ function mergeActions(a: Record<string, ActionOptions>, b: Record<string, Action
  * (from the actions targeting its entity type), and the behaviour of the core's inbox and runs
  * screens (their services are only known here).
  */
-function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma, components, apiRoot }: {
-  rbac: RbacModel; services: AdminActionServices; prisma: PrismaClient; components: AdminComponents; apiRoot: string;
+function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma, components, apiRoot, security }: {
+  rbac: RbacModel; services: AdminActionServices; prisma: PrismaClient; components: AdminComponents; apiRoot: string; security?: AdminSecurity;
 }): { actions: Record<string, ActionOptions>; properties: Record<string, PropertyOptions> } {
-  const runner = runnerActions({ definition, actions: rbac.actions, runner: services.runner, components, apiRoot });
+  const runner = runnerActions({ definition, actions: rbac.actions, runner: services.runner, components, apiRoot, stepUp: security?.stepUp });
+  // A retry of a step-up action from Runs & exceptions needs the step-up too (proved on the Security page).
+  const retryNeedsStepUp = (request: ActionRequest, operator: OperatorPrincipal, actionId: string) => {
+    const session = sessionOf(request);
+    const action = security && session ? security.actionStepUp.pending({ session }, operator, actionId) : rbac.actions.find((a) => a.id === actionId && a.policy?.stepUp);
+    return action ? `${action.title} needs a fresh authentication code. Confirm one on the Security page, then retry.` : null;
+  };
+  const impersonate = definition.model === rbac.impersonationModel ? impersonateAction(components) : {};
   const core =
     definition.model === 'ApprovalRequest' ? approvalAdmin({ approvals: services.approvals, prisma, components })
-    : definition.model === 'ActionRun' ? { ...runAdmin({ runs: services.runs, components }), properties: {} }
+    : definition.model === 'ActionRun' ? { ...runAdmin({ runs: services.runs, components, needsStepUp: retryNeedsStepUp }), properties: {} }
+    : definition.model === 'OperatorSession' && security ? { ...sessionAdmin({ sessions: security.sessions }), properties: {} }
     : { actions: {}, properties: {} };
-  return { actions: { ...runner, ...core.actions }, properties: core.properties };
+  return { actions: { ...runner, ...impersonate, ...core.actions }, properties: core.properties };
 }
 
 // Columns that are not columns: offered in the filter drawer as a choice (src/platform/plugin.ts).
@@ -120,7 +143,7 @@ function actionsWithAccess(definition: ResourceDefinition, configured: Record<st
 }
 
 /** The backoffice over the core's resources and those of every installed plugin. */
-export function createAdmin({ prisma, audit, rbac, actions: services, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
+export function createAdmin({ prisma, audit, rbac, actions: services, security, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
   prisma: PrismaClient;
   /** The runner, approvals and runs: action buttons call the same services as the HTTP API. */
   actions: AdminActionServices;
@@ -128,6 +151,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, extraResou
   audit: AuditService;
   /** buildRbacModel({ plugins }): the resources, their permissions and the catalog. */
   rbac: RbacModel;
+  /** Step-up and the sessions screen; without it, step-up actions and role edits are refused here. */
+  security?: AdminSecurity;
   /** Resources not backed by a Prisma model (the audit log), appended as they are. */
   extraResources?: ResourceWithOptions[];
   rootPath?: string;
@@ -140,6 +165,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, extraResou
   const hooks = createRbacHooks({ resources });
   // Roles are saved only with keys the catalog knows (the start refuses unknown ones).
   const validateRole = (definition: ResourceDefinition) => validateRolePayload({ catalog: rbac.catalog, access: definition.access });
+  // ...and, changing what its holders may do, with a fresh code (after validation: a rejected form spends none).
+  const roleBefore = (definition: ResourceDefinition) => [validateRole(definition), requireStepUpOnSave({ access: definition.access, stepUp: security?.stepUp, what: 'Saving a role' })];
   const clientModule = loadClientModule();
   // The sidebar follows NAVIGATION's console order, whatever order packs list their resources in.
   const groups = Object.keys(NAVIGATION);
@@ -157,7 +184,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, extraResou
             .map((f) => [f.name, { isSortable: false, ...definition.options?.properties?.[f.name] }]),
         )
       : {};
-    const service = serviceOptions(definition, { rbac, services, prisma, components, apiRoot });
+    const service = serviceOptions(definition, { rbac, services, prisma, components, apiRoot, security });
     const configured = mergeActions((definition.options?.actions ?? {}) as Record<string, ActionOptions>, service.actions);
     return {
       resource: {
@@ -168,6 +195,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, extraResou
         secretFields: definition.secretFields,
         write,
         visibleTo: definition.visibleTo,
+        tenantScope: definition.tenantScope,
         virtualFilters: definition.virtualFilters,
       },
       options: {
@@ -176,7 +204,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, extraResou
         properties: { ...jsonProperties(model, components), ...virtualFilterProperties(definition), ...service.properties, ...definition.options?.properties, ...unsortable },
         navigation,
         sort: definition.options?.sort ?? { sortBy: 'id', direction: 'desc' as const },
-        actions: actionsWithAccess(definition, configured, hooks, definition.model === 'Role' ? { new: validateRole(definition), edit: validateRole(definition) } : {}),
+        actions: actionsWithAccess(definition, configured, hooks, definition.model === 'Role' ? { new: roleBefore(definition), edit: roleBefore(definition) } : {}),
       },
     };
   });
@@ -190,6 +218,9 @@ export function createAdmin({ prisma, audit, rbac, actions: services, extraResou
     logoutPath: `${rootPath}/logout`,
     resources: [...adminResources, ...extraResources],
     componentLoader,
+    // Where an operator sets up their authenticator and confirms codes; an enrolment-only session lands here.
+    pages: { [SECURITY_PAGE]: { component: components.SecurityPage, icon: 'Lock' } },
+    env: impersonationEnv(apiRoot),
     branding: { companyName: 'opsdeck', logo: false, withMadeWithLove: false },
     settings: { defaultPerPage: 20 },
     // Group names are shown as written; AdminJS would otherwise start-case them ("Trust Catalog").

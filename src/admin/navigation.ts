@@ -9,5 +9,7 @@ export const NAVIGATION: Record<string, { name: string; icon: string }> = {
   Support: { name: 'Support', icon: 'LifeBuoy' },
   // The operator's own work across consoles: the approvals inbox, runs and exceptions.
   Actions: { name: 'Actions', icon: 'Activity' },
+  // Experiments (src/experiments/), and the flags of issue 6 when they get a screen.
+  'Flags & experiments': { name: 'Flags & experiments', icon: 'Flag' },
   Administration: { name: 'Administration', icon: 'Settings' },
 };

@@ -5,13 +5,15 @@
 // Resources with `visibleTo` (row-level visibility) answer every read (list, count, show, search,
 // bulk selections, related records) only within the operator's rows, from the action context's
 // currentAdmin: a row outside does not exist for them, whatever the UI asks. Virtual filters
-// (conditions that are not columns) are resolved here too.
+// (conditions that are not columns) are resolved here too. While an operator impersonates a
+// customer, resources with a `tenantScope` answer within the customer's organization likewise.
 import { Resource, convertFilter, convertParam } from '@adminjs/prisma';
 import { BaseRecord, type ActionContext, type Filter } from 'adminjs';
 import type { AuditedWriter } from '../hooks/audited-writes.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { RowFilter, VirtualFilter } from '../platform/plugin.js';
 import { CursorCache } from './cursor-cache.js';
+import { currentImpersonation } from '../impersonation/impersonation-context.js';
 
 export type LargeTableOptions = {
   /** Postgres table name, for the planner's row estimate. */
@@ -27,6 +29,8 @@ type ResourceArgs = ConstructorParameters<typeof Resource>[0] & {
   write: AuditedWriter;
   visibleTo?: (operator: OperatorPrincipal) => RowFilter;
   virtualFilters?: Record<string, VirtualFilter>;
+  /** The rows of one organization, applied while the request impersonates one of its users. */
+  tenantScope?: (orgId: number) => RowFilter;
 };
 type Sort = { sortBy?: string; direction?: 'asc' | 'desc' };
 type Row = Record<string, unknown>;
@@ -43,6 +47,7 @@ export class PrismaResource extends Resource {
   private readonly cursors = new CursorCache(5_000);
   private readonly visibleTo?: (operator: OperatorPrincipal) => RowFilter;
   private readonly virtualFilters: Record<string, VirtualFilter>;
+  private readonly tenantScope?: (orgId: number) => RowFilter;
 
   constructor(args: ResourceArgs) {
     super(args);
@@ -51,6 +56,7 @@ export class PrismaResource extends Resource {
     this.secretFields = args.secretFields ?? [];
     this.visibleTo = args.visibleTo;
     this.virtualFilters = args.virtualFilters ?? {};
+    this.tenantScope = args.tenantScope;
     // Secret columns are dropped from the resource itself: hiding them in the UI (isVisible) would
     // still send them in every list and show response.
     for (const field of args.secretFields ?? []) delete (this.propertiesObject as Record<string, unknown>)[field];
@@ -103,6 +109,12 @@ export class PrismaResource extends Resource {
       // Deny by default: no operator in the context, no rows.
       if (!operator) return null;
       conditions.push(this.visibleTo(operator));
+    }
+    // While impersonating, a tenant's resource shows that tenant's rows only (src/impersonation/).
+    const impersonation = this.tenantScope ? currentImpersonation() : undefined;
+    if (impersonation) {
+      if (impersonation.targetOrgId === null) return null;
+      conditions.push(this.tenantScope!(impersonation.targetOrgId));
     }
     const nonEmpty = conditions.filter((c) => Object.keys(c).length > 0);
     return nonEmpty.length <= 1 ? (nonEmpty[0] ?? {}) : { AND: nonEmpty };

@@ -12,7 +12,12 @@ import type { AdminComponents } from './admin-components.js';
 
 type ActionOptions = Partial<Action<ActionResponse>>;
 
-export function runAdmin({ runs, components }: { runs: Pick<RunService, 'retry'>; components: AdminComponents }): { actions: Record<string, ActionOptions> } {
+export function runAdmin({ runs, components, needsStepUp }: {
+  runs: Pick<RunService, 'retry'>;
+  components: AdminComponents;
+  /** A retry of an action marked stepUp needs a fresh step-up, like the action itself (src/auth/action-step-up.ts). */
+  needsStepUp?: (request: ActionRequest, operator: OperatorPrincipal, actionId: string) => string | null;
+}): { actions: Record<string, ActionOptions> } {
   const retry: ActionOptions = {
     actionType: 'record',
     icon: 'RotateCw',
@@ -32,6 +37,14 @@ export function runAdmin({ runs, components }: { runs: Pick<RunService, 'retry'>
       const operator = currentAdmin as unknown as OperatorPrincipal;
       const runId = String(record.id());
       const idempotencyKey = typeof request.payload?.idempotencyKey === 'string' ? request.payload.idempotencyKey : undefined;
+      const stepUpProblem = needsStepUp?.(request, operator, String(record.params.actionId)) ?? null;
+      if (stepUpProblem) {
+        return {
+          record: record.toJSON(currentAdmin),
+          notice: { type: 'error' as const, message: stepUpProblem },
+          outcome: { status: 401, code: 'step_up_required', runId: null, approvalId: null, isDone: false, isKeySpent: false },
+        };
+      }
       const response = await runs.retry({ runId, operator, idempotencyKey, isVisible: isRunVisibleTo(operator) });
       const { notice, outcome } = actionNotice(`Retry of ${record.params.actionId}`, response);
       // Settled either way once a new run exists: show it (it may have failed again).

@@ -14,13 +14,15 @@ import { actionBindings } from '../actions/action-bindings.js';
 import { describeAction } from '../actions/action-catalog.js';
 import { actionNotice } from './action-notice.js';
 import type { AdminComponents } from './admin-components.js';
+import type { AdminStepUp } from './admin-step-up.js';
+import { actingOperator, currentImpersonation } from '../impersonation/impersonation-context.js';
 
 type ActionOptions = Partial<Action<ActionResponse>>;
 
 const RECORD_MENU = 'Actions';
 
 /** What the form needs to know about the action (AdminJS sends `custom` to the browser). */
-function formSpec(summary: ActionSummary, entityType: string, apiRoot: string) {
+function formSpec(summary: ActionSummary, entityType: string, apiRoot: string, isStepUp: boolean) {
   const approval = summary.policy.approval;
   return {
     actionId: summary.id,
@@ -35,6 +37,8 @@ function formSpec(summary: ActionSummary, entityType: string, apiRoot: string) {
         : 'A second person must approve this; it runs once approved.'
       : null,
     entityType,
+    // The form asks for an authentication code (src/admin/admin-step-up.ts).
+    isStepUp,
     bulkUrl: `${apiRoot}/actions/${encodeURIComponent(summary.id)}/bulk`,
     jobsUrl: `${apiRoot}/jobs/`,
   };
@@ -54,20 +58,23 @@ function readForm(payload: Record<string, unknown> | undefined): { request: Reco
   return { request: { input: fields.input, reasonCode: fields.reasonCode, note: fields.note }, idempotencyKey };
 }
 
-export function runnerActions({ definition, actions, runner, components, apiRoot }: {
+export function runnerActions({ definition, actions, runner, components, apiRoot, stepUp }: {
   definition: ResourceDefinition;
   actions: readonly ActionDefinition[];
   runner: Pick<ActionRunner, 'submit'>;
   components: AdminComponents;
   /** Where the HTTP API is mounted (the bulk form calls it). */
   apiRoot: string;
+  /** Verifies the form's code for actions marked stepUp; without it those actions never run here. */
+  stepUp?: AdminStepUp;
 }): Record<string, ActionOptions> {
   const entityType = definition.entityType;
   if (!entityType) return {};
   return Object.fromEntries(
     actionBindings(definition, actions).map((binding) => {
       const summary = describeAction(binding.action);
-      const custom = formSpec(summary, entityType, apiRoot);
+      const isStepUp = binding.action.policy?.stepUp === true;
+      const custom = formSpec(summary, entityType, apiRoot, isStepUp);
       if (binding.kind === 'bulk') {
         const bulk: ActionOptions = {
           actionType: 'bulk',
@@ -94,9 +101,22 @@ export function runnerActions({ definition, actions, runner, components, apiRoot
           if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
           const recordId = String(record.id());
           const form = readForm(request.payload);
+          // Before the runner: without a fresh code nothing is claimed, run or recorded.
+          const stepUpProblem = isStepUp
+            ? stepUp
+              ? await stepUp.prove({ request, operator: currentAdmin as unknown as OperatorPrincipal, typed: request.payload?.stepUpCode, what: binding.action.title })
+              : `${binding.action.title} needs a fresh authentication code.`
+            : null;
+          if (stepUpProblem) {
+            return {
+              record: record.toJSON(currentAdmin),
+              notice: { type: 'error' as const, message: stepUpProblem },
+              outcome: { status: 401, code: 'step_up_required', runId: null, approvalId: null, isDone: false, isKeySpent: false },
+            };
+          }
           const response = await runner.submit({
             actionId: binding.action.id,
-            operator: currentAdmin as unknown as OperatorPrincipal,
+            operator: actingOperator(currentAdmin as unknown as OperatorPrincipal, currentImpersonation()),
             idempotencyKey: form.idempotencyKey,
             body: { target: { type: entityType, id: recordId }, ...form.request },
           });

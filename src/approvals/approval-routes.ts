@@ -12,6 +12,7 @@ import { can } from '../rbac/access.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ApprovalService } from './approval-service.js';
 import { approvalView } from './approval-store.js';
+import { actingOperator, impersonationOf } from '../impersonation/impersonation-context.js';
 
 const listQuery = z.strictObject({
   status: z.enum(['pending', 'approved', 'denied', 'expired']).optional(),
@@ -76,7 +77,8 @@ export function createApprovalRoutes({ prisma, approvals, access }: { prisma: Pr
       const id = String(req.params.id);
       if (!z.uuid().safeParse(id).success) throw notFound(`No approval request ${id}.`);
       const { note } = parseOr422(decisionBody, req.body ?? {});
-      const result = await approvals.decide({ approvalId: id, operator: operatorOf(res), decision, note: note || null });
+      // An approver acting as a customer is that customer too: acting as the requester is refused.
+      const result = await approvals.decide({ approvalId: id, operator: actingOperator(operatorOf(res), impersonationOf(res)), decision, note: note || null });
       res.json(result);
     });
   }

@@ -1,5 +1,6 @@
-// Operator authentication against the Operator table. Unknown emails and wrong passwords take the
-// same path (a verify against a dummy hash) and give the same answer: no user enumeration.
+// Operator passwords against the Operator table, and the principal every request reloads. Unknown
+// emails and wrong passwords take the same path (a verify against a dummy hash) and give the same
+// answer: no user enumeration. The whole login (throttle, second factor) is src/auth/login-service.ts.
 import { hash, verify } from '@node-rs/argon2';
 import type pg from 'pg';
 import type { PrismaClient } from '@prisma/client';
@@ -37,15 +38,18 @@ export function createOperatorAuth({ prisma, pool }: { prisma: PrismaClient; poo
     return { id: operator.id, email: operator.email, name: operator.name, roles: operator.roles ?? [], permissions: operator.permissions ?? [] };
   }
 
-  async function authenticate({ email, password }: { email: string; password: string }): Promise<OperatorPrincipal | null> {
-    const operator = await prisma.operator.findUnique({ where: { email: email.trim().toLowerCase() } });
+  /** The operator's id when the password is right and the account active; null otherwise, after the same work. */
+  async function checkPassword({ email, password }: { email: string; password: string }): Promise<number | null> {
+    const operator = await prisma.operator.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true, passwordHash: true, status: true } });
     const isValid = await verify(operator?.passwordHash ?? (await dummyHash), password).catch(() => false);
-    if (!operator || !isValid || operator.status !== 'active') return null;
-    await prisma.operator.update({ where: { id: operator.id }, data: { lastLoginAt: new Date() } });
-    return loadPrincipal(operator.id);
+    return operator && isValid && operator.status === 'active' ? operator.id : null;
   }
 
-  return { authenticate, loadPrincipal };
+  async function recordLogin(operatorId: number): Promise<void> {
+    await prisma.operator.update({ where: { id: operatorId }, data: { lastLoginAt: new Date() } });
+  }
+
+  return { checkPassword, recordLogin, loadPrincipal };
 }
 
 export type OperatorAuth = ReturnType<typeof createOperatorAuth>;

@@ -1,22 +1,106 @@
-// `npm run operator -- create --email a@b.c --name "A B" --role super_admin`: the way to the first
-// login where no demo data is seeded (production). The generated password is printed once.
+// `npm run operator -- <command>`: operator accounts from the command line.
+//   create --email a@b.c --name "A B" --role super_admin   the way to the first login where no demo
+//                       data is seeded (production); the password is printed once, and the first
+//                       login sets up the authenticator (MFA_REQUIRED)
+//   disable <email>     disabled, and every session of theirs ends at once (a database trigger)
+//   enable <email>
+//   reset-mfa <email>   lost phone: authenticator and recovery codes removed, sessions ended; the
+//                       next login sets up a new authenticator
+//   totp <email>        a current code of a DEMO operator, from the credentials file (never from the
+//                       database: the CLI must not be a way around anyone's second factor)
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfigOrExit } from '../config/config.js';
+import { loadConfigOrExit, type Config } from '../config/config.js';
 import { loadSecrets } from '../config/secrets.js';
-import { createDatabase } from '../db/database.js';
+import { createDatabase, type Database } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../platform/logger.js';
+import { createAuditService } from '../audit/audit-service.js';
+import type { AuditService } from '../audit/types.js';
 import { hashPassword } from './operator-auth.js';
+import { createMfaService } from './mfa-service.js';
+import { timeStepOf, totpCode } from './totp.js';
 import type { Plugin } from '../platform/plugin.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 
-const args = z.object({
+const USAGE = `usage: npm run operator -- create --email <email> --name <name> --role <role key>
+       npm run operator -- disable|enable|reset-mfa|totp <email>
+`;
+
+const createArgs = z.object({
   email: z.string().trim().toLowerCase().email(),
   name: z.string().trim().min(1).max(200),
   role: z.string().min(1),
 });
+const email = z.string().trim().toLowerCase().email();
+
+type Tools = { db: Database; audit: AuditService; plugins: Plugin[] };
+
+function fail(message: string): void {
+  process.stderr.write(`opsdeck: ${message}\n`);
+  process.exitCode = 1;
+}
+
+async function create(args: z.infer<typeof createArgs>, { db, plugins }: Tools): Promise<void> {
+  await ensureSeedRoles({ prisma: db.prisma, plugins });
+  const role = await db.prisma.role.findUnique({ where: { key: args.role } });
+  if (!role) {
+    const keys = (await db.prisma.role.findMany({ select: { key: true } })).map((r) => r.key).join(', ');
+    return fail(`no role ${args.role}; roles: ${keys}`);
+  }
+  const password = randomBytes(15).toString('base64url');
+  await db.prisma.operator.create({
+    data: { email: args.email, name: args.name, passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] } },
+  });
+  process.stdout.write(`created operator ${args.email} (${role.key}); password, shown once: ${password}\n`);
+  process.stdout.write('the first login asks them to set up an authenticator app\n');
+}
+
+// Who did it, for the audit row: the command line, no operator.
+const cliActor = { operatorId: null, roles: [] as string[] };
+
+async function setStatus(address: string, status: 'active' | 'disabled', { db, audit }: Tools): Promise<void> {
+  // The CTE counts the sessions before the update's trigger deletes them (same statement, one snapshot).
+  const { rows } = await db.pool.query<{ id: number; ended: string }>(
+    `WITH target AS (SELECT id FROM operators WHERE email = $1),
+          live AS (SELECT count(*) AS ended FROM operator_sessions WHERE operator_id = (SELECT id FROM target))
+     UPDATE operators SET status = $2::"OperatorStatus", updated_at = now() WHERE id = (SELECT id FROM target)
+     RETURNING id, (SELECT ended FROM live) AS ended`,
+    [address, status],
+  );
+  if (!rows[0]) return fail(`no operator ${address}`);
+  const ended = status === 'disabled' ? Number(rows[0].ended) : 0;
+  await audit.appendStandalone({
+    actor: cliActor, action: `operator.${status === 'disabled' ? 'disabled' : 'enabled'}`, entityType: 'operator', entityId: String(rows[0].id),
+    note: `npm run operator${status === 'disabled' ? `; ${ended} sessions ended` : ''}`, outcome: 'succeeded',
+  });
+  process.stdout.write(status === 'disabled' ? `disabled ${address}; ${ended} sessions ended\n` : `enabled ${address}\n`);
+}
+
+async function resetMfa(address: string, { db, audit }: Tools): Promise<void> {
+  const operator = await db.prisma.operator.findUnique({ where: { email: address }, select: { id: true } });
+  if (!operator) return fail(`no operator ${address}`);
+  await createMfaService({ pool: db.pool }).reset(operator.id);
+  const { rowCount } = await db.pool.query('DELETE FROM operator_sessions WHERE operator_id = $1', [operator.id]);
+  await audit.appendStandalone({
+    actor: cliActor, action: 'operator.mfa_reset', entityType: 'operator', entityId: String(operator.id),
+    note: `npm run operator; ${rowCount ?? 0} sessions ended`, outcome: 'succeeded',
+  });
+  process.stdout.write(`reset the authenticator of ${address}; ${rowCount ?? 0} sessions ended; the next login sets up a new one\n`);
+}
+
+async function printTotp(address: string, config: Config): Promise<void> {
+  const file = path.join(config.dataDir, 'credentials.json');
+  const saved = JSON.parse(await fs.readFile(file, 'utf8').catch(() => '{}')) as { operators?: { email: string; totpSecret?: string }[] };
+  const secret = saved.operators?.find((o) => o.email === address)?.totpSecret;
+  if (!secret) return fail(`no demo operator ${address} in ${file}; other operators read codes from their own authenticator app`);
+  const now = Date.now();
+  const secondsLeft = 30 - Math.floor(now / 1000) % 30;
+  process.stdout.write(`${await totpCode(secret, timeStepOf(now))}  (valid for ${secondsLeft} more seconds; each code logs in once)\n`);
+}
 
 export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plugin[] }): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -24,34 +108,27 @@ export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plu
     allowPositionals: true,
     options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
   });
-  const parsed = args.safeParse(values);
-  if (positionals[0] !== 'create' || !parsed.success) {
-    process.stderr.write('usage: npm run operator -- create --email <email> --name <name> --role <role key>\n');
+  const [command, target] = positionals;
+  const address = email.safeParse(target ?? values.email);
+  const createArgsParsed = createArgs.safeParse(values);
+  const isValid = command === 'create' ? createArgsParsed.success : ['disable', 'enable', 'reset-mfa', 'totp'].includes(command ?? '') && address.success;
+  if (!isValid) {
+    process.stderr.write(USAGE);
     process.exit(1);
   }
   const config = loadConfigOrExit();
-  const logger = createLogger({ level: 'warn' });
-  const { databaseUrl, embedded } = await openDatabase({ config, secrets: await loadSecrets(config), logger });
+  if (command === 'totp') return printTotp(address.data!, config);
+
+  // Errors only: the server's warnings (e.g. about APP_DATABASE_URL) are not this command's business.
+  const logger = createLogger({ level: 'error' });
+  const secrets = await loadSecrets(config);
+  const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
   const db = createDatabase({ url: databaseUrl, max: 2 });
+  const tools: Tools = { db, plugins, audit: createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey }) };
   try {
-    await ensureSeedRoles({ prisma: db.prisma, plugins });
-    const role = await db.prisma.role.findUnique({ where: { key: parsed.data.role } });
-    if (!role) {
-      const keys = (await db.prisma.role.findMany({ select: { key: true } })).map((r) => r.key).join(', ');
-      process.stderr.write(`opsdeck: no role ${parsed.data.role}; roles: ${keys}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const password = randomBytes(15).toString('base64url');
-    await db.prisma.operator.create({
-      data: {
-        email: parsed.data.email,
-        name: parsed.data.name,
-        passwordHash: await hashPassword(password),
-        roles: { create: [{ roleId: role.id }] },
-      },
-    });
-    process.stdout.write(`created operator ${parsed.data.email} (${role.key}); password, shown once: ${password}\n`);
+    if (command === 'create') await create(createArgsParsed.data!, tools);
+    else if (command === 'reset-mfa') await resetMfa(address.data!, tools);
+    else await setStatus(address.data!, command === 'disable' ? 'disabled' : 'active', tools);
   } finally {
     await db.close();
     if (embedded?.isOwner) await embedded.stop();

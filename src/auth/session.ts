@@ -1,5 +1,6 @@
 // Operator sessions live in PostgreSQL (connect-pg-simple, table operator_sessions). The API and
 // the AdminJS router share one cookie and one store, so logging in on either face logs in both.
+import type { RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type pg from 'pg';
@@ -10,6 +11,13 @@ declare module 'express-session' {
   interface SessionData {
     // AdminJS keeps its current user under `adminUser`; we store the principal there for both faces.
     adminUser?: OperatorPrincipal;
+    /** When the password (and code) were accepted, epoch ms: the absolute lifetime counts from here. */
+    loginAt?: number;
+    /** Logged in with a password but no authenticator yet: the session may only enrol one. */
+    mfaPending?: boolean;
+    /** Where the login came from (the sessions screen shows it; a trigger copies it to its column). */
+    ip?: string;
+    userAgent?: string;
   }
 }
 
@@ -26,6 +34,8 @@ export type SessionSettings = {
   secret: string;
   options: session.SessionOptions;
   store: session.Store & { close?: () => void };
+  /** SESSION_ABSOLUTE_HOURS: however active, a session ends this long after its login. */
+  absoluteMs: number;
 };
 
 export function createSessionSettings({ config, pool, secret }: { config: Config; pool: pg.Pool; secret: string }): SessionSettings {
@@ -43,6 +53,7 @@ export function createSessionSettings({ config, pool, secret }: { config: Config
     cookieName,
     secret,
     store,
+    absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
     options: {
       name: cookieName,
       secret,
@@ -81,6 +92,22 @@ function throttleTouch(store: session.Store): void {
   };
 }
 
-export function createSessionMiddleware(settings: SessionSettings) {
-  return session(settings.options);
+/**
+ * The session, loaded from the store, and ended (its row deleted) when it is past its absolute
+ * lifetime: from then on the request is anonymous. The idle timeout needs nothing here: the row's
+ * `expire` rolls with use, the store does not load an expired row, and its pruning deletes it.
+ */
+export function createSessionMiddleware(settings: SessionSettings): RequestHandler {
+  const load = session(settings.options);
+  return (req, res, next) =>
+    load(req, res, (err?: unknown) => {
+      if (err || !req.session?.adminUser || !isPastAbsoluteLifetime(req.session, settings.absoluteMs)) return next(err);
+      res.locals.sessionEnded = true;
+      // regenerate: the old row is deleted and the request goes on with a fresh, empty session.
+      req.session.regenerate((endErr) => next(endErr));
+    });
 }
+
+// A session without a login time was not opened by this version's login: it does not live on.
+export const isPastAbsoluteLifetime = (sess: Partial<session.SessionData>, absoluteMs: number, now = Date.now()): boolean =>
+  typeof sess.loginAt !== 'number' || now - sess.loginAt > absoluteMs;

@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { projectPath } from '../platform/paths.js';
+import { parseSigningKey } from '../impersonation/impersonation-tokens.js';
+import { cidrListSchema } from '../http/security/cidr-list.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const postgresUrl = z
@@ -16,6 +18,14 @@ const httpUrl = z
   .transform((u) => u.replace(/\/+$/, ''));
 const secret = z.string().min(32, 'must be at least 32 characters');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const isSigningKey = (value: string) => {
+  try {
+    parseSigningKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const envSchema = z
   .object({
@@ -30,6 +40,11 @@ const envSchema = z
     EMBEDDED_PG_PORT: port.default(54329),
     SESSION_SECRET: secret.optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    // Operator login security (docs/adr/0008-operator-mfa-and-sessions.md).
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+    MFA_REQUIRED: bool.default('true'),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
     COOKIE_SECURE: bool.optional(),
     UNLEASH_URL: httpUrl.optional(),
     UNLEASH_PORT: port.default(4242),
@@ -38,6 +53,14 @@ const envSchema = z
     DEMO_SEED: bool.default('true'),
     AUDIT_SIGNING_KEY: secret.optional(),
     AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(7),
+    // Request-level security (docs/adr/0009-request-security.md). Unset allowlist: no address check.
+    IP_ALLOWLIST: cidrListSchema.optional(),
+    OPERATOR_WRITE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000_000).default(1000),
+    // Impersonation tokens for the customer-facing app (docs/adr/0010-impersonation.md): an EC P-256
+    // private key as PEM or JWK (unset: generated once into the data folder's secrets).
+    IMPERSONATION_JWT_PRIVATE_KEY: z.string().min(1).refine(isSigningKey, 'must be an EC P-256 private key (PKCS#8/SEC1 PEM or JWK)').optional(),
+    IMPERSONATION_JWT_ISSUER: httpUrl.optional(),
+    IMPERSONATION_JWT_AUDIENCE: z.string().min(1).max(200).default('opsdeck-customer-app'),
   })
   .superRefine((env, ctx) => {
     const need = (key: keyof typeof env, why: string) => {
@@ -48,6 +71,11 @@ const envSchema = z
       need('UNLEASH_ADMIN_TOKEN', 'is required when NODE_ENV=production');
       need('UNLEASH_CLIENT_TOKEN', 'is required when NODE_ENV=production');
       need('AUDIT_SIGNING_KEY', 'is required when NODE_ENV=production');
+      // Every instance must sign with the key the JWKS publishes: one generated per data folder would differ.
+      need('IMPERSONATION_JWT_PRIVATE_KEY', 'is required when NODE_ENV=production');
+    }
+    if (env.NODE_ENV === 'production' && !env.MFA_REQUIRED) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MFA_REQUIRED'], message: 'cannot be false when NODE_ENV=production' });
     }
     if (env.NODE_ENV === 'production' && env.COOKIE_SECURE === false) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COOKIE_SECURE'], message: 'cannot be false when NODE_ENV=production' });

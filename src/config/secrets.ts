@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.js';
+import { generateSigningKey } from '../impersonation/impersonation-tokens.js';
 
 export type Secrets = {
   sessionSecret: string;
@@ -16,6 +17,8 @@ export type Secrets = {
   unleashClientToken: string;
   /** HMAC key of the audit chain's checkpoints; never stored in the database. */
   auditSigningKey: string;
+  /** EC P-256 private key (PKCS#8 PEM) signing impersonation tokens (docs/adr/0010-impersonation.md). */
+  impersonationJwtKey: string;
 };
 
 const token = (bytes = 24) => randomBytes(bytes).toString('hex');
@@ -30,6 +33,7 @@ function generate(): Secrets {
     unleashAdminToken: `*:*.${token()}`,
     unleashClientToken: `default:development.${token()}`,
     auditSigningKey: token(32),
+    impersonationJwtKey: generateSigningKey(),
   };
 }
 
@@ -57,5 +61,6 @@ export async function loadSecrets(config: Config): Promise<Secrets> {
     unleashAdminToken: config.UNLEASH_ADMIN_TOKEN ?? stored.unleashAdminToken,
     unleashClientToken: config.UNLEASH_CLIENT_TOKEN ?? stored.unleashClientToken,
     auditSigningKey: config.AUDIT_SIGNING_KEY ?? stored.auditSigningKey,
+    impersonationJwtKey: config.IMPERSONATION_JWT_PRIVATE_KEY ?? stored.impersonationJwtKey,
   };
 }

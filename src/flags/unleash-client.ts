@@ -9,12 +9,17 @@ export type FlagClientLogger = { debug?: LogFn; info: LogFn; warn: LogFn; error:
 
 export type FlagState = 'ok' | 'degraded';
 
+/** A flag as the SDK holds it (the package does not export the type by name). */
+export type FlagDefinition = NonNullable<ReturnType<Unleash['getFeatureToggleDefinition']>>;
+
 export type FlagClient = {
   /** Resolves true once flags are loaded (from the server or the backup file), false on timeout. */
   ready(timeoutMs: number): Promise<boolean>;
   /** 'ok' while fetches from the server succeed, 'degraded' from the first failure until the next success. */
   state(): FlagState;
   isEnabled(name: string, context?: Context): boolean;
+  /** The flag as last fetched (type, strategies with their variants), through the SDK's public getFeatureToggleDefinition. */
+  definition(name: string): FlagDefinition | undefined;
   destroy(): Promise<void>;
 };
 
@@ -119,6 +124,8 @@ export function createFlagClient({
     state: () => current,
 
     isEnabled: (name, context) => unleash.isEnabled(name, context),
+
+    definition: (name) => unleash.getFeatureToggleDefinition(name),
 
     async destroy() {
       if (destroyed) return;

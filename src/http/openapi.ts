@@ -7,6 +7,8 @@ import type { RouteAccess } from '../rbac/require-permission.js';
 import type { ApiRouteAccess } from '../rbac/api-routes.js';
 import type { ActionDefinition } from '../actions/define-action.js';
 import { describeAction } from '../actions/action-catalog.js';
+import { IMPERSONATION_OPERATIONS } from '../impersonation/impersonation-openapi.js';
+import { EXPERIMENT_OPERATIONS } from '../experiments/experiment-openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -15,7 +17,7 @@ const problem: Json = {
   required: ['type', 'title', 'status', 'detail', 'code', 'correlationId'],
   properties: {
     type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-    code: { type: 'string', description: 'Stable machine code: forbidden, validation_failed, idempotency_key_reused, idempotency_key_in_flight, idempotency_key_missing, approval_required, self_approval_forbidden, approval_expired, approval_denied, approval_payload_mismatch, run_not_retryable, not_found, conflict, or an action\'s refusal code (e.g. nothing_to_refund, already_frozen).' },
+    code: { type: 'string', description: 'Stable machine code: forbidden, validation_failed, idempotency_key_reused, idempotency_key_in_flight, idempotency_key_missing, approval_required, self_approval_forbidden, approval_expired, approval_denied, approval_payload_mismatch, run_not_retryable, not_found, conflict, invalid_credentials, rate_limited, step_up_required, mfa_enrolment_required, invalid_code, code_already_used, mfa_already_enrolled, csrf_failed, ip_not_allowed, or an action\'s refusal code (e.g. nothing_to_refund, already_frozen).' },
     correlationId: { type: ['string', 'null'] },
     runId: { type: 'string', description: 'On action failures: the failed run, listed in GET /api/runs?status=failed.' },
   },
@@ -40,7 +42,16 @@ const ACTION_RESPONSES = {
 export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAccess[]; actions: ActionDefinition[] }): Json {
   const paths: Record<string, Record<string, Json>> = {
     '/api/session': {
-      post: { summary: 'Log in (sets the session cookie)', security: [], responses: { 200: { description: 'The operator' }, 401: problemResponse('Wrong email or password.'), 422: problemResponse('Invalid body.') } },
+      post: {
+        summary: 'Log in (sets the session cookie): `{ email, password, totp }`, or `recoveryCode` instead of `totp`. Without an authenticator yet (and MFA_REQUIRED), the session may only enrol one (`mfa.isEnrolmentRequired`).',
+        security: [],
+        responses: {
+          200: { description: 'The operator' },
+          401: problemResponse('`invalid_credentials`: wrong email, password or code, one answer for all.'),
+          422: problemResponse('Invalid body.'),
+          429: problemResponse('`rate_limited`: too many failed attempts on this account or from this address; see Retry-After.'),
+        },
+      },
       delete: { summary: 'Log out', responses: { 204: { description: 'Logged out' } } },
     },
   };
@@ -60,13 +71,20 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
       operation.responses = route.path.endsWith('/bulk') ? { ...asJob, 202: { description: '`{ "job": { "id" } }`; follow it with GET /api/jobs/{id}.' } } : ACTION_RESPONSES;
     }
     if (route.path === '/api/runs/:id/retry') operation.parameters = [...parameters, idempotencyKey];
+    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`];
+    if (extension) {
+      Object.assign(operation, extension, {
+        parameters: [...parameters, ...((extension.parameters as Json[] | undefined) ?? [])],
+        responses: { ...(operation.responses as Json), ...(extension.responses as Json | undefined) },
+      });
+    }
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
 
   const described = actions.map(describeAction);
   return {
     openapi: '3.1.0',
-    info: { title: 'opsdeck API', version: '1', description: 'The HTTP face of opsdeck (../shared/API.md). Errors are RFC 9457 problem+json; lists are keyset-paginated.' },
+    info: { title: 'opsdeck API', version: '1', description: 'The HTTP face of opsdeck (../shared/API.md). Errors are RFC 9457 problem+json; lists are keyset-paginated. Every POST, PUT, PATCH and DELETE: from a browser, its Origin must be this app\'s (else 403 `csrf_failed`); an operator may send OPERATOR_WRITE_LIMIT_PER_HOUR of them an hour (default 1000; then 429 `rate_limited` with Retry-After in seconds; the session endpoints are not counted). With IP_ALLOWLIST set, requests from other addresses get 403 `ip_not_allowed`.' },
     servers: [{ url: '/' }],
     security: [{ session: [] }],
     paths,

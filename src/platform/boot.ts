@@ -17,6 +17,7 @@ import { createAuditService } from '../audit/audit-service.js';
 import { startAuditBackground } from '../audit/audit-background.js';
 import { startActionBackground } from '../actions/action-background.js';
 import { createApp } from '../app.js';
+import { startImpersonationSweep } from '../impersonation/create-impersonation.js';
 import type { Logger } from './logger.js';
 import type { Plugin } from './plugin.js';
 
@@ -125,11 +126,17 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     checkpoint();
 
     // ---- HTTP
-    const { app, close, actions } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey });
+    const { app, close, actions, impersonation } = createApp({
+      config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
+      impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags,
+    });
     undo.push({ name: 'session store', run: close });
     // ---- Actions: outbox and bulk workers, approval and idempotency sweeps
     const actionBackground = await startActionBackground({ actions, logger: logger.child({ component: 'actions' }) });
     undo.push({ name: 'action workers', run: actionBackground.stop });
+    // ---- Impersonation: expired ones and those whose session is gone are ended every minute
+    const impersonationSweep = startImpersonationSweep({ service: impersonation, logger: logger.child({ component: 'impersonation' }) });
+    undo.push({ name: 'impersonation sweep', run: impersonationSweep.stop });
     checkpoint();
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {

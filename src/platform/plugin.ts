@@ -12,6 +12,7 @@ import type { PiiKind } from '../rbac/masking.js';
 import type { ActionDefinition } from '../actions/define-action.js';
 import type { OutboxHandler } from '../actions/outbox.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
+import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -81,6 +82,12 @@ export type ResourceDefinition = {
   visibleTo?: (operator: OperatorPrincipal) => RowFilter;
   /** Filters that are not columns, by name (see VirtualFilter). */
   virtualFilters?: Record<string, VirtualFilter>;
+  /**
+   * The rows of one customer organization: while an operator impersonates a customer user, every
+   * read of the resource (list, count, show, search, related records) is limited to the target's
+   * organization (src/impersonation/). Without it, the resource is not scoped.
+   */
+  tenantScope?: (orgId: number) => RowFilter;
   /** AdminJS resource options (list columns, filters, sort); configuration only. */
   options?: ResourceOptions;
 };
@@ -105,6 +112,8 @@ export type Plugin = {
   seedGrants?: Record<Permission, SeedRoleKey[]>;
   /** The pack's operator actions (one file each), run by the action runner on both faces. */
   actions?: ActionDefinition[];
+  /** The pack's customer users as impersonation targets (at most one installed pack declares it). */
+  impersonation?: ImpersonationTargets;
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */

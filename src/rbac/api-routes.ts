@@ -14,6 +14,13 @@ export type ApiRouteAccess = {
 
 export const API_ROUTES = [
   { method: 'GET', path: '/api/session', permission: null, summary: 'The current operator with roles and permissions' },
+  // The caller's own second factor (docs/adr/0008-operator-mfa-and-sessions.md); an enrolment-only session may use the MFA routes.
+  { method: 'POST', path: '/api/session/step-up', permission: null, summary: 'Prove a fresh TOTP (or recovery) code: actions marked stepUp then run for 5 minutes' },
+  { method: 'GET', path: '/api/session/mfa', permission: null, summary: 'Whether the caller has an authenticator, and how many recovery codes are left' },
+  { method: 'POST', path: '/api/session/mfa/enrol', permission: null, summary: 'A new TOTP secret with its otpauth URI and QR code (409 once one is confirmed)' },
+  { method: 'POST', path: '/api/session/mfa/confirm', permission: null, summary: 'Confirm the authenticator with its first code; answers the ten recovery codes once' },
+  { method: 'GET', path: '/api/sessions', permission: 'session.read', summary: 'Live operator sessions: operator, created, last seen, address, user agent' },
+  { method: 'DELETE', path: '/api/sessions/:id', permission: 'session.revoke', summary: 'End a session (its row is deleted: the operator is logged out at once; audited)' },
   { method: 'GET', path: '/api/openapi.json', permission: null, summary: 'This API as an OpenAPI 3.1 document, with every action\'s input schema' },
   { method: 'GET', path: '/api/roles', permission: 'role.read', summary: 'Roles with their permissions, and the permission catalog' },
   { method: 'GET', path: '/api/audit', permission: 'audit.read', summary: 'The audit log, filtered, keyset-paginated' },
@@ -31,6 +38,19 @@ export const API_ROUTES = [
   { method: 'GET', path: '/api/approvals/:id', permission: 'approval.read', summary: 'One approval request with its exact payload and hash' },
   { method: 'POST', path: '/api/approvals/:id/approve', permission: null, summary: 'Approve (needs approval.decide and the request\'s approver permission; never one\'s own)' },
   { method: 'POST', path: '/api/approvals/:id/deny', permission: null, summary: 'Deny (needs approval.decide and the request\'s approver permission)' },
+  // Impersonation (docs/adr/0010-impersonation.md): starting needs a fresh step-up too; ending and
+  // reading one's own current impersonation are open to any operator (they only see their own).
+  { method: 'POST', path: '/api/impersonations', permission: 'user.impersonate', summary: 'Start impersonating a customer user (read-only, at most 240 minutes; needs a fresh step-up)' },
+  { method: 'GET', path: '/api/impersonations/current', permission: null, summary: 'The impersonation this session runs, with its target and remaining time, or null' },
+  { method: 'GET', path: '/api/impersonations/tenants', permission: 'user.impersonate', summary: 'Tenant switcher: organizations by name, domain or id (?q=), or the last five used' },
+  { method: 'DELETE', path: '/api/impersonations/:id', permission: null, summary: 'End one\'s own impersonation (a new session id)' },
+  { method: 'POST', path: '/api/impersonations/:id/token', permission: 'user.impersonate', summary: 'A signed token (ES256, at most 5 minutes) for the customer-facing app, with an RFC 8693 act claim' },
+  // Experiments (docs/adr/0011-experiment-statistics.md).
+  { method: 'GET', path: '/api/experiments', permission: 'experiment.read', summary: 'Experiments, newest first, keyset-paginated (?status=)' },
+  { method: 'GET', path: '/api/experiments/:key', permission: 'experiment.read', summary: 'One experiment by its Unleash flag name, with the flag as Unleash has it' },
+  { method: 'PUT', path: '/api/experiments/:key', permission: 'experiment.manage', summary: 'Create an experiment, or change its design (while a draft) and lifecycle; audited' },
+  { method: 'POST', path: '/api/experiments/:key/events', permission: 'experiment.ingest', summary: 'A batch of up to 10,000 exposure and conversion events: all or nothing, idempotent per event id' },
+  { method: 'GET', path: '/api/experiments/:key/results', permission: 'experiment.read', summary: 'Per-variant exposures, conversions, rates with 95% intervals, lift, p-values, the sample-ratio check and the winner' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;

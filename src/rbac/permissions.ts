@@ -15,6 +15,11 @@ export const CORE_PERMISSIONS = {
   'pii.read': 'See personal data unmasked (emails, phones, addresses, payment details)',
   'user.impersonate': 'Start an impersonation of a customer user',
   'flag.read': 'See feature flags as evaluated',
+  'experiment.read': 'See experiments and their results (rates, intervals, p-values, the sample-ratio check, the winner)',
+  'experiment.manage': 'Create experiments and change their design and lifecycle (draft, running, paused, concluded)',
+  'experiment.ingest': 'Send exposure and conversion events of an experiment (POST /api/experiments/{key}/events)',
+  'session.read': 'See who is logged in: every operator\'s live sessions, with address and user agent',
+  'session.revoke': 'End another operator\'s session (its row is deleted; they are logged out at once)',
 } as const;
 
 export type Permission = string;

@@ -11,6 +11,8 @@ import { coreResources } from '../resources/core-resources.js';
 import { CORE_PERMISSIONS, type Permission, type PermissionCatalog } from './permissions.js';
 import { CORE_SEED_GRANTS, SEED_ROLES, type SeedRole } from './seed-roles.js';
 import { API_ROUTES, type ApiRouteAccess } from './api-routes.js';
+import { impersonationTargets } from '../impersonation/impersonation-targets.js';
+import { IMPERSONATE_ACTION } from '../impersonation/impersonation-types.js';
 
 /** The generated backoffice's standard actions, as AdminJS names them. */
 export const ADMIN_ACTIONS = ['list', 'show', 'search', 'new', 'edit', 'delete', 'bulkDelete'] as const;
@@ -28,6 +30,8 @@ export type RbacModel = {
   /** Every installed pack's operator actions. */
   actions: ActionDefinition[];
   apiRoutes: readonly ApiRouteAccess[];
+  /** The model whose records can be impersonated (its "Impersonate" button needs user.impersonate), if any pack offers one. */
+  impersonationModel: string | null;
 };
 
 /** The permission an action on a resource requires, or null when nobody may run it. */
@@ -55,6 +59,12 @@ function withActionButtons(resource: ResourceDefinition, actions: ActionDefiniti
   if (bindings.length === 0 || !resource.access) return resource;
   const buttons = Object.fromEntries(bindings.map((b) => [b.name, b.permission]));
   return { ...resource, access: { ...resource.access, actions: { ...buttons, ...resource.access.actions } } };
+}
+
+/** The customer-user resource gets the backoffice's "Impersonate" button (src/impersonation/). */
+function withImpersonateButton(resource: ResourceDefinition, model: string | null): ResourceDefinition {
+  if (resource.model !== model || !resource.access) return resource;
+  return { ...resource, access: { ...resource.access, actions: { ...resource.access.actions, [IMPERSONATE_ACTION]: 'user.impersonate' } } };
 }
 
 export function isKnownPermission(catalog: PermissionCatalog, key: string): boolean {
@@ -112,7 +122,8 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
   // ---- resources: one definition per model, every action's key declared; the runner's buttons
   // (actions targeting the resource's entity type) join `access.actions` with each action's permission
   const declared = [...coreResources, ...plugins.flatMap((p) => p.resources)];
-  const resources = declared.map((resource) => withActionButtons(resource, actions));
+  const impersonationModel = impersonationTargets(plugins)?.resourceModel ?? null;
+  const resources = declared.map((resource) => withImpersonateButton(withActionButtons(resource, actions), impersonationModel));
   const models = new Set<string>();
   const entityTypes = new Map<string, string>();
   for (const resource of declared) problems.push(...bindingProblems(resource, actions));
@@ -142,5 +153,5 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
   }
 
   if (problems.length > 0) throw new Error(`RBAC configuration is invalid: ${problems.join('; ')}`);
-  return { catalog, sources, roles, resources, actions, apiRoutes: API_ROUTES };
+  return { catalog, sources, roles, resources, actions, apiRoutes: API_ROUTES, impersonationModel };
 }

@@ -51,4 +51,14 @@ export const CORE_SEED_GRANTS: Record<keyof typeof CORE_PERMISSIONS, SeedRoleKey
   'pii.read': ['risk_agent', 'support_admin'],
   'user.impersonate': ['support_admin'],
   'flag.read': EVERY_ROLE,
+  // Experiment results are product analytics: catalog admins (who own what is sold and how it is
+  // shown) and client success (who watch customer health) read them. Designing and running
+  // experiments is the administrators' for now (Super Admin and Platform admin hold every key);
+  // so is sending events, until client apps get service tokens (docs/adr/0011-experiment-statistics.md).
+  'experiment.read': ['catalog_admin', 'client_success'],
+  'experiment.manage': [],
+  'experiment.ingest': [],
+  // Sessions are the administrators' (Super Admin and Platform admin hold every key).
+  'session.read': [],
+  'session.revoke': [],
 };

@@ -3,6 +3,7 @@
 import type { ResourceDefinition } from '../platform/plugin.js';
 import { inboxViewWhere, visibleTo, type InboxView } from '../approvals/approval-routes.js';
 import { runsVisibleTo } from '../actions/run-visibility.js';
+import { impersonationResource } from '../impersonation/impersonation-resource.js';
 
 const INBOX_VIEWS: { value: InboxView; label: string }[] = [
   { value: 'for_me', label: 'Pending for me' },
@@ -37,9 +38,27 @@ export const coreResources: ResourceDefinition[] = [
       listProperties: ['id', 'key', 'name', 'description'],
       filterProperties: ['key', 'name'],
       showProperties: ['id', 'key', 'name', 'description', 'permissions', 'createdAt'],
-      editProperties: ['key', 'name', 'description', 'permissions'],
+      // stepUpCode is no column: saving a role needs a fresh code (src/hooks/step-up-hook.ts).
+      editProperties: ['key', 'name', 'description', 'permissions', 'stepUpCode'],
       // @adminjs/prisma does not mark list columns as arrays; without this the show page is empty.
-      properties: { permissions: { isArray: true } },
+      properties: {
+        permissions: { isArray: true },
+        stepUpCode: { type: 'string', isVisible: { list: false, show: false, filter: false, edit: true }, description: 'The current code from your authenticator app (not needed again for 5 minutes after one).' },
+      },
+    },
+  },
+  {
+    // Who is logged in, and a Revoke that ends one session at once (the same service as
+    // DELETE /api/sessions/:id). Rows are written by the session store only: no new, edit or delete.
+    model: 'OperatorSession',
+    navigation: 'Administration',
+    secretFields: ['sid', 'sess'],
+    access: { read: 'session.read', actions: { revoke: 'session.revoke' } },
+    options: {
+      listProperties: ['operator', 'createdAt', 'lastSeenAt', 'expire', 'ip', 'userAgent'],
+      filterProperties: ['operator', 'ip', 'createdAt'],
+      showProperties: ['id', 'operator', 'createdAt', 'lastSeenAt', 'expire', 'ip', 'userAgent'],
+      sort: { sortBy: 'createdAt', direction: 'desc' },
     },
   },
   {
@@ -93,4 +112,5 @@ export const coreResources: ResourceDefinition[] = [
       properties: { operatorRoles: { isArray: true } },
     },
   },
+  impersonationResource,
 ];

@@ -1,9 +1,11 @@
 // Demo operators, one per seeded role (seed 000's five, then seed 003's nine), each with a
-// password generated on first start. The passwords exist only in the credentials file (mode 600)
-// and as argon2 hashes in the database.
+// password and a TOTP authenticator generated on first start. The passwords exist only in the
+// credentials file (mode 600) and as argon2 hashes in the database; the TOTP secrets in both (the
+// file lets a newcomer add them to an app, or get a current code: `npm run operator -- totp <email>`).
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import { hashPassword } from '../auth/operator-auth.js';
+import { newTotpSecret, totpUri } from '../auth/totp.js';
 import type { Plugin } from '../platform/plugin.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import type { SeedRoleKey } from '../rbac/seed-roles.js';
@@ -25,17 +27,24 @@ const DEMO_OPERATORS: { email: string; name: string; role: SeedRoleKey }[] = [
   { email: 'platform@opsdeck.local', name: 'Pat Platform', role: 'platform_admin' },
 ];
 
-export type DemoCredential = { email: string; password: string; role: string };
+export type DemoCredential = { email: string; password: string; role: string; totpSecret: string; otpauthUri: string };
 
 export async function seedDemoOperators({ prisma, plugins }: { prisma: PrismaClient; plugins: Plugin[] }): Promise<DemoCredential[]> {
-  const credentials = DEMO_OPERATORS.map((o) => ({ email: o.email, role: o.role, password: randomBytes(12).toString('base64url') }));
+  const credentials = DEMO_OPERATORS.map((o) => {
+    const totpSecret = newTotpSecret();
+    return { email: o.email, role: o.role, password: randomBytes(12).toString('base64url'), totpSecret, otpauthUri: totpUri({ secret: totpSecret, email: o.email }) };
+  });
   const hashes = await Promise.all(credentials.map((c) => hashPassword(c.password)));
   await prisma.$transaction(async (tx) => {
     await ensureSeedRoles({ prisma: tx, plugins });
     const roles = new Map((await tx.role.findMany()).map((r) => [r.key, r.id]));
     for (const [i, o] of DEMO_OPERATORS.entries()) {
       await tx.operator.create({
-        data: { email: o.email, name: o.name, passwordHash: hashes[i], roles: { create: [{ roleId: roles.get(o.role)! }] } },
+        data: {
+          email: o.email, name: o.name, passwordHash: hashes[i], roles: { create: [{ roleId: roles.get(o.role)! }] },
+          // Enrolled and confirmed: the demo logs in with password and code from the first start.
+          mfa: { create: { totpSecret: credentials[i].totpSecret, confirmedAt: new Date() } },
+        },
       });
     }
   });

@@ -25,7 +25,10 @@ export async function seedFirstRun({
       await plugin.seedDemo?.({ ...ctx, seed: DEMO_SEED });
       ctx.log.info({ plugin: plugin.id }, 'demo data seeded');
     }
-    await writePrivateJson(path.resolve(credentialsFile), { ...extra, operators });
+    // Each operator logs in with password and a current code of their authenticator: add the
+    // otpauthUri (or totpSecret) to an authenticator app, or print one code from this file.
+    const login = 'email, password and a current TOTP code: `npm run operator -- totp <email>` prints one (or add otpauthUri to an authenticator app)';
+    await writePrivateJson(path.resolve(credentialsFile), { ...extra, login, operators });
   } catch (err) {
     // Without this, the next start would find operators, skip the seed, and nobody would know
     // their passwords. Each pack's seed is one transaction, so a failed one left nothing behind.

@@ -8,6 +8,10 @@ import type { Database } from '../../src/db/database.js';
 import type { AuditService } from '../../src/audit/types.js';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/operator-auth.js';
+import { newTotpSecret } from '../../src/auth/totp.js';
+import { authenticator } from './totp.js';
+
+export { authenticator };
 import { createLogger } from '../../src/platform/logger.js';
 import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
 import { plugins } from '../../plugins/index.js';
@@ -20,7 +24,13 @@ export function createTestApp(db: Database, options: TestAppOptions = {}) {
   return createTestPlatformApp(db, options).app;
 }
 
-type TestAppOptions = { unleash?: 'ok' | 'degraded'; auditSigningKey?: string; audit?: AuditService };
+type TestAppOptions = {
+  unleash?: 'ok' | 'degraded';
+  auditSigningKey?: string;
+  audit?: AuditService;
+  /** Environment variables on top of the test defaults, e.g. `{ MFA_REQUIRED: 'false' }`. */
+  env?: Record<string, string>;
+};
 
 /** The app with its action services (runner, approvals, outbox) for tests that drive those too. */
 export function createTestPlatformApp(
@@ -29,9 +39,10 @@ export function createTestPlatformApp(
     unleash = 'ok' as 'ok' | 'degraded',
     auditSigningKey = TEST_AUDIT_KEY,
     audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
+    env = {},
   }: TestAppOptions = {},
 ) {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app', ...env });
   // The session store's prune timer is unref'd and the pool is the test's own: nothing to close.
   return createApp({
     config,
@@ -45,18 +56,42 @@ export function createTestPlatformApp(
   });
 }
 
+export type TestOperator = {
+  id: number;
+  email: string;
+  password: string;
+  /** The confirmed authenticator's secret (null with `mfa: false`). */
+  totpSecret: string | null;
+  /** A code not used before (see authenticator()). */
+  totp: () => Promise<string>;
+};
+
+/** The login body: email, password and a fresh code (none without an authenticator). */
+export async function credentials(op: TestOperator): Promise<{ email: string; password: string; totp?: string }> {
+  return op.totpSecret ? { email: op.email, password: op.password, totp: await op.totp() } : { email: op.email, password: op.password };
+}
+
 export async function createOperator(
   db: Database,
-  { email = `op-${randomBytes(4).toString('hex')}@test.local`, password = randomBytes(9).toString('base64url'), roles = [] as string[], status = 'active' as 'active' | 'disabled' } = {},
-): Promise<{ id: number; email: string; password: string }> {
+  {
+    email = `op-${randomBytes(4).toString('hex')}@test.local`,
+    password = randomBytes(9).toString('base64url'),
+    roles = [] as string[],
+    status = 'active' as 'active' | 'disabled',
+    // A confirmed authenticator, as every operator has once MFA is required.
+    mfa = true,
+  } = {},
+): Promise<TestOperator> {
   // The seeded roles with their grants, as every start creates them; other keys become empty roles.
   await ensureSeedRoles({ prisma: db.prisma, plugins });
+  const totpSecret = mfa ? newTotpSecret() : null;
   const operator = await db.prisma.operator.create({
     data: {
       email,
       name: email.split('@')[0],
       passwordHash: await hashPassword(password),
       status,
+      mfa: totpSecret ? { create: { totpSecret, confirmedAt: new Date() } } : undefined,
       roles: {
         create: await Promise.all(
           roles.map(async (key) => {
@@ -67,13 +102,16 @@ export async function createOperator(
       },
     },
   });
-  return { id: operator.id, email, password };
+  return { id: operator.id, email, password, totpSecret, totp: totpSecret ? authenticator(totpSecret) : () => Promise.reject(new Error('this operator has no authenticator')) };
 }
 
-/** A new operator with these roles, logged in through the API: a supertest agent carrying its session. */
-export async function loginAs(app: Parameters<typeof request.agent>[0], db: Database, roles: string[]): Promise<{ agent: request.Agent; id: number }> {
+/**
+ * A new operator with these roles, logged in through the API with password and TOTP code (the
+ * session is also stepped up for the next minutes): a supertest agent carrying its session.
+ */
+export async function loginAs(app: Parameters<typeof request.agent>[0], db: Database, roles: string[]): Promise<{ agent: request.Agent; id: number; operator: TestOperator }> {
   const operator = await createOperator(db, { roles });
   const agent = request.agent(app);
-  await agent.post('/api/session').send({ email: operator.email, password: operator.password }).expect(200);
-  return { agent, id: operator.id };
+  await agent.post('/api/session').send(await credentials(operator)).expect(200);
+  return { agent, id: operator.id, operator };
 }

@@ -7,7 +7,7 @@ import type { ActionTarget, RunContext, SqlTag } from '../../../src/actions/defi
 import { SqlText, withSqlText, type SelectList } from './sql-rows.js';
 
 /** The parts of the run context the shared steps (refund, freeze, takedown, hold) use. */
-export type StepContext = Pick<RunContext<unknown, unknown>, 'sql' | 'actor' | 'now' | 'reasonCode' | 'note' | 'changed' | 'emit' | 'enqueue'>;
+export type StepContext = Pick<RunContext<unknown, unknown>, 'sql' | 'send' | 'actor' | 'now' | 'reasonCode' | 'note' | 'changed' | 'emit' | 'enqueue'>;
 
 /** Tables an action may lock: a closed list, because the name is spliced into the SQL. */
 export type LockableTable =

@@ -15,7 +15,8 @@ export const listingReinstateAction = defineAction({
   target: 'listing',
   input: z.strictObject({}),
   reasonCodes: ['appeal_upheld', 'taken_down_in_error', 'issue_resolved'],
-  policy: { approval: { approvals: 1, approverPermission: 'listing.reinstate' } },
+  // Undoing a containment: the requester proves a fresh TOTP code too (src/auth/action-step-up.ts).
+  policy: { approval: { approvals: 1, approverPermission: 'listing.reinstate' }, stepUp: true },
 
   load: async ({ sql, target }) => {
     // The seller is locked too (shared), so a freeze or containment cannot slip in meanwhile.

@@ -14,7 +14,8 @@ export const orgUnfreezeAction = defineAction({
   target: 'organization',
   input: z.strictObject({}),
   reasonCodes: ['investigation_cleared', 'issue_resolved', 'frozen_in_error'],
-  policy: { approval: { approvals: 1, approverPermission: 'org.unfreeze' } },
+  // Undoing a containment: the requester proves a fresh TOTP code too (src/auth/action-step-up.ts).
+  policy: { approval: { approvals: 1, approverPermission: 'org.unfreeze' }, stepUp: true },
 
   load: async ({ sql, target }) => {
     const org = await lockOrganization(sql, target);

@@ -8,7 +8,8 @@ import { reasonText, type StepContext } from './action-support.js';
 export async function takeDownListings(ctx: StepContext, listings: Listing[]): Promise<Listing[]> {
   if (listings.length === 0) return [];
   const data = { status: 'taken_down' as const, takedownAt: ctx.now, takedownBy: ctx.actor.operatorId, takedownReason: reasonText(ctx) };
-  await ctx.sql`
+  // Nothing is read back: the rows are locked and their new state is known.
+  ctx.send`
     UPDATE listings SET status = 'taken_down'::"ListingStatus", takedown_at = ${data.takedownAt}, takedown_by = ${data.takedownBy}, takedown_reason = ${data.takedownReason}
     WHERE id = ANY(${listings.map((l) => l.id)}::int[])`;
   return listings.map((before) => {

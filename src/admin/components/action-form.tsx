@@ -4,7 +4,7 @@
 // component decides nothing about the business.
 import React, { useState } from 'react';
 import type { ActionProps } from 'adminjs';
-import { Box, Button, MessageBox, Text } from '@adminjs/design-system';
+import { Box, Button, FormGroup, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ReasonAndNote, SchemaFields, initialValues, inputFromValues, type ActionSpec, type FieldValues } from './schema-fields';
 import { useRecordAction } from './use-record-action';
 
@@ -13,6 +13,7 @@ const ActionForm = ({ action, resource, record }: ActionProps) => {
   const [values, setValues] = useState<FieldValues>(() => initialValues(spec.inputSchema, record?.params));
   const [reasonCode, setReasonCode] = useState('');
   const [note, setNote] = useState('');
+  const [stepUpCode, setStepUpCode] = useState('');
   const { send, problem, setProblem, isSubmitting } = useRecordAction({ action, resource, record }, { fallback: 'The action did not run.' });
 
   const submit = (event: React.FormEvent) => {
@@ -22,7 +23,7 @@ const ActionForm = ({ action, resource, record }: ActionProps) => {
       return;
     }
     const body = { input: inputFromValues(spec.inputSchema, values) ?? {}, reasonCode, note };
-    void send({ actionRequest: JSON.stringify(body) });
+    void send({ actionRequest: JSON.stringify(body), ...(spec.isStepUp ? { stepUpCode } : {}) }).then(() => setStepUpCode(''));
   };
 
   return (
@@ -31,6 +32,13 @@ const ActionForm = ({ action, resource, record }: ActionProps) => {
       {spec.approvalHint ? <MessageBox mb="xl" variant="info" message={spec.approvalHint} /> : null}
       <SchemaFields schema={spec.inputSchema} values={values} onChange={(path, value) => setValues((v) => ({ ...v, [path]: value }))} />
       <ReasonAndNote reasonCodes={spec.reasonCodes} reasonCode={reasonCode} note={note} onReason={setReasonCode} onNote={setNote} isEmergency={spec.isEmergency} />
+      {spec.isStepUp ? (
+        <FormGroup>
+          <Label htmlFor="field-stepUpCode">Authentication code</Label>
+          <Input id="field-stepUpCode" name="stepUpCode" value={stepUpCode} inputMode="numeric" autoComplete="one-time-code" onChange={(e: React.ChangeEvent<HTMLInputElement>) => setStepUpCode(e.target.value)} />
+          <Text variant="sm" mt="sm">This action needs a fresh code from your authenticator app (not again within 5 minutes of one).</Text>
+        </FormGroup>
+      ) : null}
       {problem ? <MessageBox mb="xl" variant="danger" message={problem} data-testid="action-problem" /> : null}
       <Button type="submit" variant="contained" disabled={isSubmitting} data-testid="action-submit">
         {isSubmitting ? 'Working…' : spec.title}

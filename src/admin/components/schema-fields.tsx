@@ -25,6 +25,8 @@ export type ActionSpec = {
   reasonCodes: string[];
   isEmergency: boolean;
   approvalHint: string | null;
+  /** The action needs a fresh authentication code (the form asks for one). */
+  isStepUp?: boolean;
   /** The bulk API, for bulk forms. */
   bulkUrl?: string;
   jobsUrl?: string;
