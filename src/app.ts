@@ -13,6 +13,7 @@ import type { AuditService } from './audit/types.js';
 import { createOperatorAuth } from './auth/operator-auth.js';
 import { createSessionMiddleware, createSessionSettings } from './auth/session.js';
 import { createOperatorSecurity } from './auth/operator-security.js';
+import { createSecretBox } from './auth/secret-box.js';
 import { refreshOperator } from './auth/require-operator.js';
 import { createSessionAudit } from './auth/session-audit.js';
 import { createAdmin } from './admin/create-admin.js';
@@ -54,13 +55,15 @@ export type AppDeps = {
   audit: AuditService;
   /** Verifies the audit chain's signed checkpoints (a key that is not in the database). */
   auditSigningKey: string;
+  /** Seals operators' TOTP secrets in the database (AES-256-GCM; 64 hex characters or base64, 32 bytes). */
+  mfaEncryptionKey: string;
   /** Signs impersonation tokens (EC P-256, PEM or JWK); without it tokens are refused (503). */
   impersonationJwtKey?: string;
   /** The in-process flag client's definitions (variants, weights) for experiments; absent where no client runs. */
   flagDefinitions?: FlagDefinitions;
 };
 
-export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, impersonationJwtKey, flagDefinitions }: AppDeps): {
+export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, mfaEncryptionKey, impersonationJwtKey, flagDefinitions }: AppDeps): {
   app: express.Express;
   close: () => Promise<void>;
   /** The action runner and what hangs off it; boot starts their workers (src/actions/action-background.ts). */
@@ -75,7 +78,10 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const guard = createPermissionGuard({ auth, audit });
   const sessionAudit = createSessionAudit({ audit });
   // MFA, the login throttle, step-up and the sessions list: both faces use the same services.
-  const operatorSecurity = createOperatorSecurity({ config, pool: db.pool, auth, sessionAudit, actions: rbac.actions });
+  const operatorSecurity = createOperatorSecurity({
+    config, pool: db.pool, auth, sessionAudit, actions: rbac.actions,
+    secretBox: createSecretBox(mfaEncryptionKey), logger: logger.child({ component: 'mfa' }),
+  });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null });
   const admin = createAdmin({

@@ -30,6 +30,9 @@ it('boots the whole platform without DATABASE_URL, stops cleanly on SIGINT, and 
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
     const credentials = JSON.parse(await fs.readFile(file, 'utf8')) as Credentials;
     expect(credentials.operators.length).toBeGreaterThanOrEqual(5);
+    // The key that seals the TOTP secrets in the database was generated into the data folder's secrets.
+    const secrets = JSON.parse(await fs.readFile(path.join(dataDir, 'secrets.json'), 'utf8')) as { mfaEncryptionKey?: string };
+    expect(secrets.mfaEncryptionKey).toMatch(/^[0-9a-f]{64}$/);
 
     // The printed credentials open the API and the backoffice (with a code of the demo authenticator)...
     const admin = credentials.operators.find((o) => o.role === 'super_admin')!;

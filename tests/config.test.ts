@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 
 const run = promisify(execFile);
 // A production configuration needs the key that signs impersonation tokens.
 const JWT_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+// ...and the key that seals operators' TOTP secrets (32 bytes, hex or base64).
+const MFA_KEY = randomBytes(32).toString('hex');
 
 describe('config', () => {
   it('applies defaults in development', () => {
@@ -25,9 +27,13 @@ describe('config', () => {
     [{ UNLEASH_URL: 'http://unleash.internal:4242' }, /UNLEASH_ADMIN_TOKEN is required when UNLEASH_URL is set/],
     [{ UNLEASH_ADMIN_TOKEN: 'admin-token-123' }, /UNLEASH_ADMIN_TOKEN must look like \*:\*\./],
     [{ UNLEASH_CLIENT_TOKEN: 'default.development:x' }, /UNLEASH_CLIENT_TOKEN must look like/],
-    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://u.example.com', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40), IMPERSONATION_JWT_PRIVATE_KEY: JWT_KEY, COOKIE_SECURE: 'false' }, /COOKIE_SECURE cannot be false/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://u.example.com', UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40), IMPERSONATION_JWT_PRIVATE_KEY: JWT_KEY, MFA_ENCRYPTION_KEY: MFA_KEY, COOKIE_SECURE: 'false' }, /COOKIE_SECURE cannot be false/],
     [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20) }, /AUDIT_SIGNING_KEY is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40) }, /IMPERSONATION_JWT_PRIVATE_KEY is required when NODE_ENV=production/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_ADMIN_TOKEN: 'a'.repeat(20), UNLEASH_CLIENT_TOKEN: 'b'.repeat(20), AUDIT_SIGNING_KEY: 'k'.repeat(40), IMPERSONATION_JWT_PRIVATE_KEY: JWT_KEY }, /MFA_ENCRYPTION_KEY is required when NODE_ENV=production/],
+    [{ MFA_ENCRYPTION_KEY: 'a'.repeat(63) }, /MFA_ENCRYPTION_KEY must be 32 bytes written as 64 hex characters or as base64/],
+    [{ MFA_ENCRYPTION_KEY: 'correct horse battery staple, but not a key' }, /MFA_ENCRYPTION_KEY must be 32 bytes/],
+    [{ MFA_ENCRYPTION_KEY: randomBytes(16).toString('base64') }, /MFA_ENCRYPTION_KEY must be 32 bytes/],
     [{ AUDIT_SIGNING_KEY: 'short' }, /AUDIT_SIGNING_KEY must be at least 32 characters/],
     [{ AUDIT_RETENTION_YEARS: '0' }, /AUDIT_RETENTION_YEARS/],
   ])('refuses %j', (env, message) => {
@@ -44,9 +50,19 @@ describe('config', () => {
       UNLEASH_ADMIN_TOKEN: '*:*.secret-admin',
       UNLEASH_CLIENT_TOKEN: 'default:production.secret',
       AUDIT_SIGNING_KEY: 'k'.repeat(40),
+      MFA_ENCRYPTION_KEY: MFA_KEY,
       DATABASE_URL: 'postgresql://u:p@db:5432/opsdeck',
     });
-    expect(config).toMatchObject({ isProduction: true, cookieSecure: true, UNLEASH_URL: 'https://unleash.example.com' });
+    expect(config).toMatchObject({ isProduction: true, cookieSecure: true, UNLEASH_URL: 'https://unleash.example.com', MFA_ENCRYPTION_KEY: MFA_KEY });
+  });
+
+  it('takes MFA_ENCRYPTION_KEY as 64 hex characters or as base64', () => {
+    const key = randomBytes(32);
+    for (const text of [key.toString('hex'), key.toString('base64'), key.toString('base64url')]) {
+      expect(loadConfig({ MFA_ENCRYPTION_KEY: text }).MFA_ENCRYPTION_KEY).toBe(text);
+    }
+    // Unset outside production: generated once into the data folder's secrets (src/config/secrets.ts).
+    expect(loadConfig({}).MFA_ENCRYPTION_KEY).toBeUndefined();
   });
 
   it('stops the process with exit code 1 and one line naming the variable', async () => {

@@ -15,7 +15,7 @@ import type { FlagDefinition } from '../src/flags/unleash-client.js';
 import { foldTallies, readTallies } from '../src/experiments/experiment-tallies.js';
 import { plugins } from '../plugins/index.js';
 import { adminQuery, createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY } from './support/app.js';
+import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
 
 // The same local-only password tests/app-role.test.ts sets: concurrent test files agree on it.
 const PASSWORD = 'opsdeck-app-test-password';
@@ -47,6 +47,7 @@ beforeAll(async () => {
     unleashState: () => 'ok',
     audit: createAuditService({ pool: appDb.pool, signingKey: TEST_AUDIT_KEY }),
     auditSigningKey: TEST_AUDIT_KEY,
+    mfaEncryptionKey: TEST_MFA_KEY,
     flagDefinitions: { definition: (name) => flags.get(name) },
   }));
   const platformAdmin = await loginAs(app, db, ['platform_admin']);

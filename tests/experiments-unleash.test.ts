@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/platform/logger.js';
 import { plugins } from '../plugins/index.js';
 import { createEmptyDatabase, createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY } from './support/app.js';
+import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
 
 const secret = () => randomBytes(24).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,7 +74,7 @@ it('reads the flag\'s type, state and variant weights through unleash-client', a
   const { app } = createApp({
     config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
     sessionSecret: secret(), unleashState: flags.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
-    flagDefinitions: flags,
+    mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: flags,
   });
   const { agent } = await loginAs(app, db, ['platform_admin']);
   const created = await agent.put(`/api/experiments/${key}`).send({ status: 'running', variants: [{ name: 'control', isControl: true }, { name: 'treatment' }] }).expect(201);

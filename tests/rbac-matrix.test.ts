@@ -490,6 +490,7 @@ describe('the start', () => {
       unleashState: () => 'ok',
       audit: createAuditRecorder(),
       auditSigningKey: 'x'.repeat(48),
+      mfaEncryptionKey: 'a'.repeat(64),
     });
 
   it.each<[string, Plugin, RegExp]>([

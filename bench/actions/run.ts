@@ -21,6 +21,7 @@ import express from 'express';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase } from '../../src/db/database.js';
 import { createApp } from '../../src/app.js';
+import { createSecretBox } from '../../src/auth/secret-box.js';
 import { createOperatorAuth, hashPassword } from '../../src/auth/operator-auth.js';
 import { newTotpSecret, totpCode } from '../../src/auth/totp.js';
 import { createSessionMiddleware, createSessionSettings } from '../../src/auth/session.js';
@@ -57,6 +58,9 @@ try {
   const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: os.tmpdir(), OPERATOR_WRITE_LIMIT_PER_HOUR: '100000000' });
   const sessionSecret = randomBytes(32).toString('hex');
   const signingKey = randomBytes(32).toString('hex');
+  // MFA_ENCRYPTION_KEY: the bench's operators' TOTP secrets are stored sealed under it, as the app reads them.
+  const mfaEncryptionKey = randomBytes(32).toString('hex');
+  const secretBox = createSecretBox(mfaEncryptionKey);
   // The platform's pool size (boot uses the default).
   const db = createDatabase({ url: scratch.url });
   db.pool.on('error', () => {});
@@ -65,7 +69,7 @@ try {
   const auditBackground = startAuditBackground({ pool: db.pool, signingKey, retentionYears: 7, logger });
   undo.push(auditBackground.stop);
   await ensureSeedRoles({ prisma: db.prisma, plugins });
-  const { app, close, actions } = createApp({ config, logger, db, plugins, sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: signingKey });
+  const { app, close, actions } = createApp({ config, logger, db, plugins, sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: signingKey, mfaEncryptionKey });
   undo.push(close);
   // As boot starts them (src/actions/action-background.ts): pg-boss, the outbox and bulk workers.
   await actions.boss.start();
@@ -97,7 +101,7 @@ try {
     // Enrolled in MFA as every operator is (MFA_REQUIRED): one login, one code.
     const totpSecret = newTotpSecret();
     await db.prisma.operator.create({
-      data: { email, name: `bench ${roleKey}`, passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] }, mfa: { create: { totpSecret, confirmedAt: new Date() } } },
+      data: { email, name: `bench ${roleKey}`, passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] }, mfa: { create: { totpSecret: secretBox.seal(totpSecret), confirmedAt: new Date() } } },
     });
     const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, totp: await totpCode(totpSecret) }) });
     if (!res.ok) throw new Error(`login as ${roleKey}: HTTP ${res.status}`);

@@ -9,6 +9,7 @@ import { loadSecrets } from '../../src/config/secrets.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { createDatabase } from '../../src/db/database.js';
 import { createApp } from '../../src/app.js';
+import { createSecretBox } from '../../src/auth/secret-box.js';
 import { hashPassword } from '../../src/auth/operator-auth.js';
 import { newTotpSecret, totpCode } from '../../src/auth/totp.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -29,14 +30,14 @@ await ensureSeedRoles({ prisma: db.prisma, plugins });
 const role = await db.prisma.role.findUniqueOrThrow({ where: { key: 'support_agent' } });
 const totpSecret = newTotpSecret();
 const operator = await db.prisma.operator.create({
-  data: { email, name: 'bench', passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] }, mfa: { create: { totpSecret, confirmedAt: new Date() } } },
+  data: { email, name: 'bench', passwordHash: await hashPassword(password), roles: { create: [{ roleId: role.id }] }, mfa: { create: { totpSecret: createSecretBox(secrets.mfaEncryptionKey).seal(totpSecret), confirmedAt: new Date() } } },
 });
 // The bench's operator may list orders, so nothing here is ever denied and audited.
 const noDenialExpected = async (): Promise<never> => {
   throw new Error('bench: unexpected audit write');
 };
 const audit: AuditService = { append: noDenialExpected, appendMany: noDenialExpected, appendStandalone: noDenialExpected };
-const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: secrets.auditSigningKey });
+const { app, close } = createApp({ config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: secrets.auditSigningKey, mfaEncryptionKey: secrets.mfaEncryptionKey });
 const server = http.createServer(app);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -58,7 +58,7 @@ try {
   undo.push(db.close);
   const audit = createAuditService({ pool: db.pool, signingKey });
   await ensureSeedRoles({ prisma: db.prisma, plugins });
-  const { app, close } = createApp({ config, logger, db, plugins, sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: signingKey });
+  const { app, close } = createApp({ config, logger, db, plugins, sessionSecret, unleashState: () => 'ok', audit, auditSigningKey: signingKey, mfaEncryptionKey: randomBytes(32).toString('hex') });
   undo.push(close);
 
   // The naive route in front of the app, behind the same session and operator reload.

@@ -2,12 +2,15 @@
 // issues the recovery codes once) and verification of a TOTP or recovery code, each usable once.
 // Single use is enforced in the database, so two requests racing with one code cannot both pass:
 // a TOTP code's time step must be later than the last one accepted, a recovery code's row must
-// still be unused when it is marked.
+// still be unused when it is marked. TOTP secrets are stored sealed (src/auth/secret-box.ts): one
+// that does not open (wrong key, tampered, never encrypted) refuses the code, like a wrong one.
 import type pg from 'pg';
 import QRCode from 'qrcode';
 import { conflict } from '../http/errors.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
 import { hashRecoveryCode, isRecoveryCodeMatch, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.js';
+import type { SecretBox } from './secret-box.js';
+import type { Logger } from '../platform/logger.js';
 
 export type SecondFactor = { totp?: string | null; recoveryCode?: string | null };
 export type FactorMethod = 'totp' | 'recovery_code';
@@ -29,7 +32,27 @@ type Pool = Pick<pg.Pool, 'query' | 'connect'>;
 const ACCEPT_STEP = `UPDATE operator_mfa SET last_used_step = $2
   WHERE operator_id = $1 AND confirmed_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $2)`;
 
-export function createMfaService({ pool, now = Date.now }: { pool: Pool; now?: () => number }) {
+export function createMfaService({ pool, secretBox, logger, now = Date.now }: {
+  pool: Pool;
+  /** Seals the TOTP secrets written and opens those read (MFA_ENCRYPTION_KEY). */
+  secretBox: SecretBox;
+  /** Where a secret that does not open is reported (operator id only, never the value). */
+  logger?: Pick<Logger, 'error'>;
+  now?: () => number;
+}) {
+  /** The plain secret, or null (logged) when the stored value does not open: the caller refuses the code. */
+  function openSecret(operatorId: number, stored: string): string | null {
+    try {
+      return secretBox.open(stored);
+    } catch (err) {
+      logger?.error(
+        { operatorId, reason: (err as Error).message },
+        'an operator\'s TOTP secret does not decrypt (wrong MFA_ENCRYPTION_KEY, tampered or unencrypted value): the code is refused',
+      );
+      return null;
+    }
+  }
+
   async function status(operatorId: number): Promise<{ isEnrolled: boolean; recoveryCodesLeft: number }> {
     const { rows } = await pool.query<{ confirmed: boolean | null; left: string }>(
       `SELECT (SELECT confirmed_at IS NOT NULL FROM operator_mfa WHERE operator_id = $1) AS confirmed,
@@ -51,7 +74,7 @@ export function createMfaService({ pool, now = Date.now }: { pool: Pool; now?: (
       `INSERT INTO operator_mfa (operator_id, totp_secret) VALUES ($1, $2)
        ON CONFLICT (operator_id) DO UPDATE SET totp_secret = EXCLUDED.totp_secret, created_at = now(), last_used_step = NULL
        WHERE operator_mfa.confirmed_at IS NULL`,
-      [operatorId, secret],
+      [operatorId, secretBox.seal(secret)],
     );
     if (rowCount === 0) throw conflict('mfa_already_enrolled', 'An authenticator is already set up; an administrator can reset it (npm run operator -- reset-mfa).');
     const otpauthUri = totpUri({ secret, email });
@@ -62,13 +85,16 @@ export function createMfaService({ pool, now = Date.now }: { pool: Pool; now?: (
   async function confirmEnrolment({ operatorId, totp }: { operatorId: number; totp: string }): Promise<{ kind: 'ok'; recoveryCodes: string[] } | { kind: 'invalid' }> {
     const { rows } = await pool.query<{ totp_secret: string }>('SELECT totp_secret FROM operator_mfa WHERE operator_id = $1 AND confirmed_at IS NULL', [operatorId]);
     if (!rows[0]) throw conflict('mfa_enrolment_not_started', 'Start the enrolment first (POST /api/session/mfa/enrol), or it is already confirmed.');
-    const step = await matchTotp({ secret: rows[0].totp_secret, code: totp, now: now() });
+    const secret = openSecret(operatorId, rows[0].totp_secret);
+    if (secret === null) return { kind: 'invalid' };
+    const step = await matchTotp({ secret, code: totp, now: now() });
     if (step === null) return { kind: 'invalid' };
     const recoveryCodes = newRecoveryCodes();
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      // The secret checked is the one confirmed: a concurrent re-enrolment makes this update miss.
+      // The secret checked is the one confirmed (the sealed value as read: each seal has its own IV,
+      // so a concurrent re-enrolment's value differs and this update misses).
       const confirmed = await client.query(
         'UPDATE operator_mfa SET confirmed_at = now(), last_used_step = $3 WHERE operator_id = $1 AND totp_secret = $2 AND confirmed_at IS NULL',
         [operatorId, rows[0].totp_secret, step],
@@ -97,7 +123,9 @@ export function createMfaService({ pool, now = Date.now }: { pool: Pool; now?: (
       name: 'mfa_secret', text: 'SELECT totp_secret, last_used_step FROM operator_mfa WHERE operator_id = $1 AND confirmed_at IS NOT NULL', values: [operatorId],
     });
     if (!rows[0]) return { kind: 'invalid' };
-    const step = await matchTotp({ secret: rows[0].totp_secret, code, now: now() });
+    const secret = openSecret(operatorId, rows[0].totp_secret);
+    if (secret === null) return { kind: 'invalid' };
+    const step = await matchTotp({ secret, code, now: now() });
     if (step === null) return { kind: 'invalid' };
     if (rows[0].last_used_step !== null && step <= rows[0].last_used_step) return { kind: 'replayed', method: 'totp' };
     const { rowCount } = await pool.query({ name: 'mfa_accept_step', text: ACCEPT_STEP, values: [operatorId, step] });
@@ -137,3 +165,31 @@ export function createMfaService({ pool, now = Date.now }: { pool: Pool; now?: (
 }
 
 export type MfaService = ReturnType<typeof createMfaService>;
+
+/**
+ * Seals every TOTP secret still stored in clear (rows written before secrets were encrypted), in one
+ * transaction; boot runs it after the migrations and before serving. Idempotent: sealed rows are
+ * left alone, and a second instance starting at once waits on the row locks, then finds nothing.
+ */
+export async function sealPlaintextTotpSecrets({ pool, secretBox }: { pool: Pool; secretBox: SecretBox }): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ operator_id: number; totp_secret: string }>(
+      `SELECT operator_id, totp_secret FROM operator_mfa WHERE totp_secret NOT LIKE 'v1:%' ORDER BY operator_id FOR UPDATE`,
+    );
+    if (rows.length > 0) {
+      await client.query(
+        `UPDATE operator_mfa m SET totp_secret = v.sealed FROM unnest($1::int[], $2::text[]) AS v(operator_id, sealed) WHERE m.operator_id = v.operator_id`,
+        [rows.map((r) => r.operator_id), rows.map((r) => secretBox.seal(r.totp_secret))],
+      );
+    }
+    await client.query('COMMIT');
+    return rows.length;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -22,6 +22,7 @@ import { createAuditService } from '../audit/audit-service.js';
 import type { AuditService } from '../audit/types.js';
 import { hashPassword } from './operator-auth.js';
 import { createMfaService } from './mfa-service.js';
+import { createSecretBox, type SecretBox } from './secret-box.js';
 import { timeStepOf, totpCode } from './totp.js';
 import type { Plugin } from '../platform/plugin.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
@@ -37,7 +38,7 @@ const createArgs = z.object({
 });
 const email = z.string().trim().toLowerCase().email();
 
-type Tools = { db: Database; audit: AuditService; plugins: Plugin[] };
+type Tools = { db: Database; audit: AuditService; plugins: Plugin[]; secretBox: SecretBox };
 
 function fail(message: string): void {
   process.stderr.write(`opsdeck: ${message}\n`);
@@ -80,10 +81,10 @@ async function setStatus(address: string, status: 'active' | 'disabled', { db, a
   process.stdout.write(status === 'disabled' ? `disabled ${address}; ${ended} sessions ended\n` : `enabled ${address}\n`);
 }
 
-async function resetMfa(address: string, { db, audit }: Tools): Promise<void> {
+async function resetMfa(address: string, { db, audit, secretBox }: Tools): Promise<void> {
   const operator = await db.prisma.operator.findUnique({ where: { email: address }, select: { id: true } });
   if (!operator) return fail(`no operator ${address}`);
-  await createMfaService({ pool: db.pool }).reset(operator.id);
+  await createMfaService({ pool: db.pool, secretBox }).reset(operator.id);
   const { rowCount } = await db.pool.query('DELETE FROM operator_sessions WHERE operator_id = $1', [operator.id]);
   await audit.appendStandalone({
     actor: cliActor, action: 'operator.mfa_reset', entityType: 'operator', entityId: String(operator.id),
@@ -124,7 +125,9 @@ export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plu
   const secrets = await loadSecrets(config);
   const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
   const db = createDatabase({ url: databaseUrl, max: 2 });
-  const tools: Tools = { db, plugins, audit: createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey }) };
+  const tools: Tools = {
+    db, plugins, audit: createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey }), secretBox: createSecretBox(secrets.mfaEncryptionKey),
+  };
   try {
     if (command === 'create') await create(createArgsParsed.data!, tools);
     else if (command === 'reset-mfa') await resetMfa(address.data!, tools);

@@ -12,6 +12,8 @@ import type { RouteAccess } from '../rbac/require-permission.js';
 import type { OperatorAuth } from './operator-auth.js';
 import type { SessionAudit } from './session-audit.js';
 import { createMfaService } from './mfa-service.js';
+import type { SecretBox } from './secret-box.js';
+import type { Logger } from '../platform/logger.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createLoginService } from './login-service.js';
 import { createStepUpService } from './step-up-service.js';
@@ -21,16 +23,19 @@ import { createSessionRoutes } from './session-routes.js';
 import { createMfaRoutes } from './mfa-routes.js';
 import { createOperatorSessionRoutes } from './operator-session-routes.js';
 
-export function createOperatorSecurity({ config, pool, auth, sessionAudit, actions }: {
+export function createOperatorSecurity({ config, pool, auth, sessionAudit, actions, secretBox, logger }: {
   config: Pick<Config, 'MFA_REQUIRED' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT' | 'LOGIN_MAX_FAILURES_PER_IP'>;
   pool: pg.Pool;
   auth: OperatorAuth;
   sessionAudit: SessionAudit;
   /** Every installed action: those whose policy says `stepUp` need a fresh code. */
   actions: readonly ActionDefinition[];
+  /** Seals and opens the TOTP secrets (MFA_ENCRYPTION_KEY). */
+  secretBox: SecretBox;
+  logger: Logger;
 }) {
   const isMfaRequired = config.MFA_REQUIRED;
-  const mfa = createMfaService({ pool });
+  const mfa = createMfaService({ pool, secretBox, logger });
   const throttle = createLoginThrottle({ pool, perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, perIp: config.LOGIN_MAX_FAILURES_PER_IP });
   const login = createLoginService({ auth, mfa, throttle, sessionAudit, isMfaRequired });
   const stepUp = createStepUpService({ mfa, throttle, sessionAudit });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { projectPath } from '../platform/paths.js';
 import { parseSigningKey } from '../impersonation/impersonation-tokens.js';
 import { cidrListSchema } from '../http/security/cidr-list.js';
+import { isEncryptionKey } from '../auth/secret-box.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const postgresUrl = z
@@ -43,6 +44,9 @@ const envSchema = z
     // Operator login security (docs/adr/0008-operator-mfa-and-sessions.md).
     SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
     MFA_REQUIRED: bool.default('true'),
+    // AES-256-GCM key sealing operators' TOTP secrets in the database (src/auth/secret-box.ts); unset:
+    // generated once into the data folder's secrets (never in production).
+    MFA_ENCRYPTION_KEY: z.string().refine(isEncryptionKey, 'must be 32 bytes written as 64 hex characters or as base64').optional(),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(100),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
     COOKIE_SECURE: bool.optional(),
@@ -73,6 +77,9 @@ const envSchema = z
       need('AUDIT_SIGNING_KEY', 'is required when NODE_ENV=production');
       // Every instance must sign with the key the JWKS publishes: one generated per data folder would differ.
       need('IMPERSONATION_JWT_PRIVATE_KEY', 'is required when NODE_ENV=production');
+      // Seals the TOTP secrets: one generated per data folder would differ between instances and go
+      // with the folder, and no operator could log in with a second factor any more.
+      need('MFA_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
     }
     if (env.NODE_ENV === 'production' && !env.MFA_REQUIRED) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MFA_REQUIRED'], message: 'cannot be false when NODE_ENV=production' });

@@ -19,6 +19,8 @@ export type Secrets = {
   auditSigningKey: string;
   /** EC P-256 private key (PKCS#8 PEM) signing impersonation tokens (docs/adr/0010-impersonation.md). */
   impersonationJwtKey: string;
+  /** AES-256-GCM key (64 hex characters) sealing operators' TOTP secrets; never stored in the database. */
+  mfaEncryptionKey: string;
 };
 
 const token = (bytes = 24) => randomBytes(bytes).toString('hex');
@@ -34,6 +36,7 @@ function generate(): Secrets {
     unleashClientToken: `default:development.${token()}`,
     auditSigningKey: token(32),
     impersonationJwtKey: generateSigningKey(),
+    mfaEncryptionKey: token(32),
   };
 }
 
@@ -62,5 +65,6 @@ export async function loadSecrets(config: Config): Promise<Secrets> {
     unleashClientToken: config.UNLEASH_CLIENT_TOKEN ?? stored.unleashClientToken,
     auditSigningKey: config.AUDIT_SIGNING_KEY ?? stored.auditSigningKey,
     impersonationJwtKey: config.IMPERSONATION_JWT_PRIVATE_KEY ?? stored.impersonationJwtKey,
+    mfaEncryptionKey: config.MFA_ENCRYPTION_KEY ?? stored.mfaEncryptionKey,
   };
 }

@@ -17,6 +17,8 @@ import { createAuditService } from '../audit/audit-service.js';
 import { startAuditBackground } from '../audit/audit-background.js';
 import { startActionBackground } from '../actions/action-background.js';
 import { createApp } from '../app.js';
+import { createSecretBox } from '../auth/secret-box.js';
+import { sealPlaintextTotpSecrets } from '../auth/mfa-service.js';
 import { startImpersonationSweep } from '../impersonation/create-impersonation.js';
 import type { Logger } from './logger.js';
 import type { Plugin } from './plugin.js';
@@ -94,12 +96,18 @@ export async function startPlatform({ config, plugins, logger, signal }: {
 
     await ensureSeedRoles({ prisma: db.prisma, plugins });
 
+    // ---- TOTP secrets stored in clear by an older version are sealed before anything reads them.
+    const secretBox = createSecretBox(secrets.mfaEncryptionKey);
+    const sealedNow = await sealPlaintextTotpSecrets({ pool: db.pool, secretBox });
+    if (sealedNow > 0) logger.info({ count: sealedNow }, 'encrypted TOTP secrets stored in clear');
+
     // ---- First-run demo data
     const credentialsFile = path.join(config.dataDir, 'credentials.json');
     if (config.DEMO_SEED && !config.isProduction) {
       const seeded = await seedFirstRun({
         ctx: { pool: db.pool, prisma: db.prisma, log: logger },
         plugins,
+        secretBox,
         credentialsFile,
         extra: {
           backoffice: `${config.publicUrl}/admin`,
@@ -128,7 +136,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     // ---- HTTP
     const { app, close, actions, impersonation } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
-      impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags,
+      mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags,
     });
     undo.push({ name: 'session store', run: close });
     // ---- Actions: outbox and bulk workers, approval and idempotency sweeps

@@ -1,12 +1,14 @@
 // Demo operators, one per seeded role (seed 000's five, then seed 003's nine), each with a
 // password and a TOTP authenticator generated on first start. The passwords exist only in the
-// credentials file (mode 600) and as argon2 hashes in the database; the TOTP secrets in both (the
-// file lets a newcomer add them to an app, or get a current code: `npm run operator -- totp <email>`).
+// credentials file (mode 600) and as argon2 hashes in the database; the TOTP secrets in the file in
+// clear, by design (a newcomer adds them to an app, or gets a current code: `npm run operator --
+// totp <email>`), and in the database sealed under MFA_ENCRYPTION_KEY like every operator's.
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import { hashPassword } from '../auth/operator-auth.js';
 import { newTotpSecret, totpUri } from '../auth/totp.js';
 import type { Plugin } from '../platform/plugin.js';
+import type { SecretBox } from '../auth/secret-box.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import type { SeedRoleKey } from '../rbac/seed-roles.js';
 
@@ -29,7 +31,7 @@ const DEMO_OPERATORS: { email: string; name: string; role: SeedRoleKey }[] = [
 
 export type DemoCredential = { email: string; password: string; role: string; totpSecret: string; otpauthUri: string };
 
-export async function seedDemoOperators({ prisma, plugins }: { prisma: PrismaClient; plugins: Plugin[] }): Promise<DemoCredential[]> {
+export async function seedDemoOperators({ prisma, plugins, secretBox }: { prisma: PrismaClient; plugins: Plugin[]; secretBox: SecretBox }): Promise<DemoCredential[]> {
   const credentials = DEMO_OPERATORS.map((o) => {
     const totpSecret = newTotpSecret();
     return { email: o.email, role: o.role, password: randomBytes(12).toString('base64url'), totpSecret, otpauthUri: totpUri({ secret: totpSecret, email: o.email }) };
@@ -43,7 +45,7 @@ export async function seedDemoOperators({ prisma, plugins }: { prisma: PrismaCli
         data: {
           email: o.email, name: o.name, passwordHash: hashes[i], roles: { create: [{ roleId: roles.get(o.role)! }] },
           // Enrolled and confirmed: the demo logs in with password and code from the first start.
-          mfa: { create: { totpSecret: credentials[i].totpSecret, confirmedAt: new Date() } },
+          mfa: { create: { totpSecret: secretBox.seal(credentials[i].totpSecret), confirmedAt: new Date() } },
         },
       });
     }

@@ -4,22 +4,26 @@ import path from 'node:path';
 import type { Plugin, SeedContext } from '../platform/plugin.js';
 import { writePrivateJson } from '../config/secrets.js';
 import { seedDemoOperators } from './demo-operators.js';
+import type { SecretBox } from '../auth/secret-box.js';
 
 export const DEMO_SEED = 20261122;
 
 export async function seedFirstRun({
   ctx,
   plugins,
+  secretBox,
   credentialsFile,
   extra,
 }: {
   ctx: Omit<SeedContext, 'seed'>;
   plugins: Plugin[];
+  /** Seals the demo operators' TOTP secrets in the database (the credentials file keeps them plain). */
+  secretBox: SecretBox;
   credentialsFile: string;
   extra: Record<string, unknown>;
 }): Promise<boolean> {
   if ((await ctx.prisma.operator.count()) > 0) return false;
-  const operators = await seedDemoOperators({ prisma: ctx.prisma, plugins });
+  const operators = await seedDemoOperators({ prisma: ctx.prisma, plugins, secretBox });
   try {
     for (const plugin of plugins) {
       await plugin.seedDemo?.({ ...ctx, seed: DEMO_SEED });

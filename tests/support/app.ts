@@ -9,15 +9,20 @@ import type { AuditService } from '../../src/audit/types.js';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/operator-auth.js';
 import { newTotpSecret } from '../../src/auth/totp.js';
+import { createSecretBox } from '../../src/auth/secret-box.js';
 import { authenticator } from './totp.js';
 
 export { authenticator };
-import { createLogger } from '../../src/platform/logger.js';
+import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
 import { plugins } from '../../plugins/index.js';
 import { createAuditService } from '../../src/audit/audit-service.js';
 
 export const TEST_AUDIT_KEY = 'test-audit-signing-key-'.padEnd(48, 'k');
+/** The test app's MFA_ENCRYPTION_KEY (32 bytes as hex): operators' TOTP secrets are stored sealed under it. */
+export const TEST_MFA_KEY = '7e57'.repeat(16);
+/** Seals a TOTP secret as the test app stores it. */
+export const sealTestSecret = (secret: string): string => createSecretBox(TEST_MFA_KEY).seal(secret);
 
 /** The app as supertest drives it. */
 export function createTestApp(db: Database, options: TestAppOptions = {}) {
@@ -27,7 +32,11 @@ export function createTestApp(db: Database, options: TestAppOptions = {}) {
 type TestAppOptions = {
   unleash?: 'ok' | 'degraded';
   auditSigningKey?: string;
+  /** MFA_ENCRYPTION_KEY of this app (default TEST_MFA_KEY, the key createOperator seals with). */
+  mfaEncryptionKey?: string;
   audit?: AuditService;
+  /** The app's logger (default: silent), for a test that reads what was logged. */
+  logger?: Logger;
   /** Environment variables on top of the test defaults, e.g. `{ MFA_REQUIRED: 'false' }`. */
   env?: Record<string, string>;
 };
@@ -38,7 +47,9 @@ export function createTestPlatformApp(
   {
     unleash = 'ok' as 'ok' | 'degraded',
     auditSigningKey = TEST_AUDIT_KEY,
+    mfaEncryptionKey = TEST_MFA_KEY,
     audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
+    logger = createLogger({ level: 'silent' }),
     env = {},
   }: TestAppOptions = {},
 ) {
@@ -46,13 +57,14 @@ export function createTestPlatformApp(
   // The session store's prune timer is unref'd and the pool is the test's own: nothing to close.
   return createApp({
     config,
-    logger: createLogger({ level: 'silent' }),
+    logger,
     db,
     plugins,
     sessionSecret: randomBytes(32).toString('hex'),
     unleashState: () => unleash,
     audit,
     auditSigningKey,
+    mfaEncryptionKey,
   });
 }
 
@@ -91,7 +103,8 @@ export async function createOperator(
       name: email.split('@')[0],
       passwordHash: await hashPassword(password),
       status,
-      mfa: totpSecret ? { create: { totpSecret, confirmedAt: new Date() } } : undefined,
+      // Sealed as the app stores it (src/auth/secret-box.ts); the test keeps the plain secret for codes.
+      mfa: totpSecret ? { create: { totpSecret: sealTestSecret(totpSecret), confirmedAt: new Date() } } : undefined,
       roles: {
         create: await Promise.all(
           roles.map(async (key) => {

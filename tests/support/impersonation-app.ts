@@ -14,7 +14,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { definePlugin } from '../../src/platform/plugin.js';
 import { defineAction } from '../../src/actions/define-action.js';
 import { generateSigningKey } from '../../src/impersonation/impersonation-tokens.js';
-import { TEST_AUDIT_KEY } from './app.js';
+import { TEST_AUDIT_KEY, TEST_MFA_KEY } from './app.js';
 
 /** What loginAs answers (tests/support/app.ts): the operator carries its authenticator. */
 export type Login = { agent: request.Agent; id: number; operator?: { totp: () => Promise<string> } };
@@ -48,6 +48,7 @@ export function createImpersonationTestApp(db: Database) {
     unleashState: () => 'ok',
     audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }),
     auditSigningKey: TEST_AUDIT_KEY,
+    mfaEncryptionKey: TEST_MFA_KEY,
     impersonationJwtKey: generateSigningKey(),
   });
 }

@@ -9,7 +9,7 @@ import { createApp } from '../../src/app.js';
 import { createAuditService } from '../../src/audit/audit-service.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { plugins } from '../../plugins/index.js';
-import { TEST_AUDIT_KEY } from './app.js';
+import { TEST_AUDIT_KEY, TEST_MFA_KEY } from './app.js';
 
 export const sharedSessionSecret = () => randomBytes(32).toString('hex');
 
@@ -24,6 +24,7 @@ export function createConfiguredApp(db: Database, { env = {}, sessionSecret = sh
     unleashState: () => 'ok',
     audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }),
     auditSigningKey: TEST_AUDIT_KEY,
+    mfaEncryptionKey: TEST_MFA_KEY,
   }).app;
 }
 
