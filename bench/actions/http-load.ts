@@ -1,5 +1,5 @@
 // Runs bench/actions/load-worker.ts in a worker thread and summarises what it measured.
-import { Worker } from 'node:worker_threads';
+import { quantiles, runTsWorker } from '../support/ts-worker.js';
 
 export type LoadOptions = {
   base: string;
@@ -18,22 +18,11 @@ export type LoadResult = { count: number; elapsedMs: number; latencies: number[]
 
 export type LoadSummary = { count: number; perSecond: number; p50: number; p99: number; max: number; statuses: Record<number, number>; idsUsed: number };
 
-export function runHttpLoad(options: LoadOptions): Promise<LoadSummary> {
-  // A worker thread does not get this process's `--import tsx` hooks: it registers tsx itself,
-  // then loads the TypeScript worker.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const script = JSON.stringify(new URL('./load-worker.ts', import.meta.url).href);
-  const worker = new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${script}); })`, { eval: true, workerData: options });
-  return new Promise((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', (result: LoadResult) => {
-      const sorted = Float64Array.from(result.latencies).sort();
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
-      resolve({
-        count: result.count, perSecond: result.count / (result.elapsedMs / 1000), p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN,
-        statuses: result.statuses, idsUsed: result.idsUsed,
-      });
-      void worker.terminate();
-    });
-  });
+export async function runHttpLoad(options: LoadOptions): Promise<LoadSummary> {
+  const result = await runTsWorker<LoadResult>(new URL('./load-worker.ts', import.meta.url), options);
+  const { at, max } = quantiles(result.latencies);
+  return {
+    count: result.count, perSecond: result.count / (result.elapsedMs / 1000), p50: at(0.5), p99: at(0.99), max,
+    statuses: result.statuses, idsUsed: result.idsUsed,
+  };
 }
