@@ -8,10 +8,10 @@
 // (list, show, search, a filter's populated value) ever carries it; a read without an operator
 // gets masks. The after-hook that masks the generated resources (src/hooks/rbac-hooks.ts) is not
 // attached to this one, and would only see the snapshots as JSON text.
-import { BaseProperty, BaseResource, type ActionContext, type BaseRecord, type Filter, type PropertyType, type ResourceWithOptions } from 'adminjs';
+import { type ActionContext, type BaseRecord, type Filter, type PropertyType, type ResourceWithOptions } from 'adminjs';
 import type pg from 'pg';
 import { can } from '../rbac/access.js';
-import { AppError } from '../http/errors.js';
+import { ReadOnlyResource } from '../admin/read-only-resource.js';
 import { auditWhere, findAuditRecords, listAuditRecords } from './audit-query.js';
 import { maskAuditRecord, type AuditPiiLookup } from './audit-masking.js';
 import { AUDIT_OUTCOMES, type AuditFilters, type AuditOutcome, type AuditRecord } from './types.js';
@@ -26,7 +26,6 @@ const PROPERTIES: [keyof AuditRecord, PropertyType][] = [
   ['outcome', 'string'], ['hash', 'string'],
 ];
 
-const readOnly = () => new AppError({ status: 405, code: 'method_not_allowed', title: 'Read only', detail: 'The audit log is append-only.' });
 
 /** AdminJS filter to audit filters; null when a value cannot match anything (e.g. operator "abc"). */
 function toFilters(filter: Filter | undefined): AuditFilters | null {
@@ -57,41 +56,16 @@ const flatParams = (r: AuditRecord) => ({
   after: r.after === null ? null : JSON.stringify(r.after, null, 2),
 });
 
-export class AuditLogResource extends BaseResource {
+export class AuditLogResource extends ReadOnlyResource {
   private readonly pool: pg.Pool;
   private readonly piiLookup: AuditPiiLookup;
-  private readonly props = PROPERTIES.map(([path, type], position) => new BaseProperty({ path, type, isId: path === 'seq', isSortable: path === 'seq', position }));
   // Last sequence number of each page served, per query: the next page starts from it.
   private readonly cursors = new Map<string, number>();
 
   constructor({ pool, piiLookup }: { pool: pg.Pool; piiLookup: AuditPiiLookup }) {
-    super();
+    super({ id: 'AuditLog', database: 'audit', readOnlyDetail: 'The audit log is append-only.' }, PROPERTIES, { idPath: 'seq', isSortable: (path) => path === 'seq' });
     this.pool = pool;
     this.piiLookup = piiLookup;
-  }
-
-  static isAdapterFor(): boolean {
-    return false;
-  }
-
-  databaseName(): string {
-    return 'audit';
-  }
-
-  databaseType(): string {
-    return 'postgresql';
-  }
-
-  id(): string {
-    return 'AuditLog';
-  }
-
-  properties(): BaseProperty[] {
-    return this.props;
-  }
-
-  property(path: string): BaseProperty | null {
-    return this.props.find((p) => p.path() === path) ?? null;
   }
 
   async count(filter: Filter): Promise<number> {
@@ -160,17 +134,6 @@ export class AuditLogResource extends BaseResource {
     return this.toRecords(await findAuditRecords(this.pool, seqs), context);
   }
 
-  async create(): Promise<never> {
-    throw readOnly();
-  }
-
-  async update(): Promise<never> {
-    throw readOnly();
-  }
-
-  async delete(): Promise<never> {
-    throw readOnly();
-  }
 }
 
 const canRead = ({ currentAdmin }: ActionContext) => can(currentAdmin, 'audit.read');

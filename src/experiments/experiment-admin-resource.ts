@@ -5,10 +5,10 @@
 // service and permission as the API. Experiments are few (a table of configuration, not of
 // traffic), so plain OFFSET pages are fine here. Designing and starting one goes through
 // PUT /api/experiments/{key} (audited); a backoffice form for it is a follow-up.
-import { BaseProperty, BaseResource, type ActionContext, type BaseRecord, type Filter, type PropertyType, type ResourceWithOptions } from 'adminjs';
+import { type ActionContext, type BaseRecord, type Filter, type PropertyType, type ResourceWithOptions } from 'adminjs';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { can } from '../rbac/access.js';
-import { AppError } from '../http/errors.js';
+import { ReadOnlyResource } from '../admin/read-only-resource.js';
 import { EXPERIMENT_STATUSES } from './experiment-types.js';
 
 /** Registered with that id in src/admin/admin-components.ts. */
@@ -21,8 +21,6 @@ const PROPERTIES: [string, PropertyType][] = [
 ];
 
 type Row = Prisma.ExperimentGetPayload<{ include: { variants: true } }>;
-
-const readOnly = () => new AppError({ status: 405, code: 'method_not_allowed', title: 'Read only', detail: 'Experiments are changed through PUT /api/experiments/{key}.' });
 
 function toWhere(filter: Filter | undefined): Prisma.ExperimentWhereInput {
   const and: Prisma.ExperimentWhereInput[] = [];
@@ -41,37 +39,12 @@ const params = (row: Row) => ({
     .map((v) => `${v.name}${v.isControl ? ' (control)' : ''}${v.weight === null ? '' : ` ${v.weight}`}`).join(', '),
 });
 
-export class ExperimentResource extends BaseResource {
+export class ExperimentResource extends ReadOnlyResource {
   private readonly prisma: PrismaClient;
-  private readonly props = PROPERTIES.map(([path, type], position) => new BaseProperty({ path, type, isId: path === 'key', isSortable: false, position }));
 
   constructor({ prisma }: { prisma: PrismaClient }) {
-    super();
+    super({ id: EXPERIMENTS_RESOURCE_ID, database: 'experiments', readOnlyDetail: 'Experiments are changed through PUT /api/experiments/{key}.' }, PROPERTIES, { idPath: 'key' });
     this.prisma = prisma;
-  }
-
-  static isAdapterFor(): boolean {
-    return false;
-  }
-
-  databaseName(): string {
-    return 'experiments';
-  }
-
-  databaseType(): string {
-    return 'postgresql';
-  }
-
-  id(): string {
-    return EXPERIMENTS_RESOURCE_ID;
-  }
-
-  properties(): BaseProperty[] {
-    return this.props;
-  }
-
-  property(path: string): BaseProperty | null {
-    return this.props.find((p) => p.path() === path) ?? null;
   }
 
   async count(filter: Filter): Promise<number> {
@@ -93,17 +66,6 @@ export class ExperimentResource extends BaseResource {
     return rows.map((row) => this.build(params(row)));
   }
 
-  async create(): Promise<never> {
-    throw readOnly();
-  }
-
-  async update(): Promise<never> {
-    throw readOnly();
-  }
-
-  async delete(): Promise<never> {
-    throw readOnly();
-  }
 }
 
 const canRead = ({ currentAdmin }: ActionContext) => can(currentAdmin, 'experiment.read');
