@@ -143,7 +143,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions }), access }));
   api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createBulkRoutes({ bulk: actions.bulk, access, stepUp: operatorSecurity.actionStepUp }));
-  api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access }));
+  api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createExperimentRoutes({ experiments, access }));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));

@@ -71,6 +71,29 @@ describe('org.unfreeze over the API', () => {
   });
 });
 
+describe('approving a step-up action', () => {
+  it('needs a fresh code from the approver too: 401 step_up_required, still pending, then approved after a step-up', async () => {
+    const requester = await loginAs(app, db, ['risk_agent']);
+    const approver = await loginAs(app, db, ['risk_agent']);
+    const org = await frozenOrg();
+    const asked = await unfreeze(requester.agent, org.id, 'unfreeze-approval');
+    expect(asked.status).toBe(202);
+    const approvalId = asked.body.approval.id as string;
+
+    await staleStepUp(approver.operator);
+    const refused = await approver.agent.post(`/api/approvals/${approvalId}/approve`).send({});
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ code: 'step_up_required' });
+    expect(await db.prisma.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } })).toMatchObject({ status: 'pending' });
+    expect(await db.prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ status: 'frozen' });
+
+    await approver.agent.post('/api/session/step-up').send({ totp: await approver.operator.totp() }).expect(200);
+    const approved = await approver.agent.post(`/api/approvals/${approvalId}/approve`).send({});
+    expect(approved.status).toBe(200);
+    expect(await db.prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ status: 'active' });
+  });
+});
+
 describe('POST /api/session/step-up', () => {
   it('refuses a wrong code and a used one (audited), and takes a recovery code', async () => {
     const { agent, operator } = await loginAs(app, db, ['risk_agent']);

@@ -29,10 +29,12 @@ function withEffectiveStatus(record: RecordJSON): RecordJSON {
   return { ...record, params: { ...record.params, status: effectiveStatus({ status: 'pending', expiresAt: new Date(expiresAt) }) } };
 }
 
-export function approvalAdmin({ approvals, prisma, components }: {
+export function approvalAdmin({ approvals, prisma, components, needsStepUp }: {
   approvals: Pick<ApprovalService, 'decide'>;
   prisma: PrismaClient;
   components: AdminComponents;
+  /** Approving an action marked stepUp needs a fresh step-up from the approver: what to tell them, or null. */
+  needsStepUp?: (request: ActionRequest, actionId: string) => string | null;
 }): { actions: Record<string, ActionOptions>; properties: Record<string, PropertyOptions> } {
   const statusAfter: After<ActionResponse> = (response) => {
     if (response.record) response.record = withEffectiveStatus(response.record);
@@ -70,6 +72,14 @@ export function approvalAdmin({ approvals, prisma, components }: {
       const approvalId = String(record.id());
       const note = typeof request.payload?.note === 'string' ? request.payload.note.trim().slice(0, 2000) || null : null;
       const title = `${DECISIONS[decision].title} ${record.params.actionId}`;
+      const stepUpProblem = decision === 'approve' ? needsStepUp?.(request, String(record.params.actionId)) ?? null : null;
+      if (stepUpProblem) {
+        return {
+          record: withEffectiveStatus(record.toJSON(currentAdmin)),
+          notice: { type: 'error' as const, message: stepUpProblem },
+          outcome: { status: 401, code: 'step_up_required', runId: null, approvalId, isDone: false, isKeySpent: false },
+        };
+      }
       let notice;
       let outcome: Pick<ActionOutcome, 'isDone' | 'isKeySpent' | 'runId'>;
       try {

@@ -26,6 +26,7 @@ import { actionBindings } from '../actions/action-bindings.js';
 import { createComponents, type AdminComponents } from './admin-components.js';
 import { runnerActions } from './runner-actions.js';
 import { approvalAdmin } from './approval-admin.js';
+import { isSteppedUp } from '../auth/step-up.js';
 import { runAdmin } from './run-admin.js';
 import { sessionAdmin } from './session-admin.js';
 import { sessionOf, type AdminStepUp } from './admin-step-up.js';
@@ -92,9 +93,16 @@ function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma
     const action = security && session ? security.actionStepUp.pending({ session }, operator, actionId) : rbac.actions.find((a) => a.id === actionId && a.policy?.stepUp);
     return action ? `${action.title} needs a fresh authentication code. Confirm one on the Security page, then retry.` : null;
   };
+  // Approving such an action runs it: the approver proves a fresh code too.
+  const approvalNeedsStepUp = (request: ActionRequest, actionId: string) => {
+    const action = rbac.actions.find((a) => a.id === actionId && a.policy?.stepUp);
+    const session = sessionOf(request);
+    if (!action || (session && isSteppedUp({ session }))) return null;
+    return `Approving ${action.title} needs a fresh authentication code. Confirm one on the Security page, then approve.`;
+  };
   const impersonate = definition.model === rbac.impersonationModel ? impersonateAction(components) : {};
   const core =
-    definition.model === 'ApprovalRequest' ? approvalAdmin({ approvals: services.approvals, prisma, components })
+    definition.model === 'ApprovalRequest' ? approvalAdmin({ approvals: services.approvals, prisma, components, needsStepUp: approvalNeedsStepUp })
     : definition.model === 'ActionRun' ? { ...runAdmin({ runs: services.runs, components, needsStepUp: retryNeedsStepUp }), properties: {} }
     : definition.model === 'OperatorSession' && security ? { ...sessionAdmin({ sessions: security.sessions }), properties: {} }
     : { actions: {}, properties: {} };

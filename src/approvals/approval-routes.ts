@@ -13,6 +13,8 @@ import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ApprovalService } from './approval-service.js';
 import { approvalView } from './approval-store.js';
 import { actingOperator, impersonationOf } from '../impersonation/impersonation-context.js';
+import type { ActionStepUp } from '../auth/action-step-up.js';
+import { isSteppedUp, stepUpRequired } from '../auth/step-up.js';
 
 const listQuery = z.strictObject({
   status: z.enum(['pending', 'approved', 'denied', 'expired']).optional(),
@@ -43,7 +45,13 @@ export function inboxViewWhere(view: InboxView, operator: OperatorPrincipal, now
   }
 }
 
-export function createApprovalRoutes({ prisma, approvals, access }: { prisma: PrismaClient; approvals: ApprovalService; access: RouteAccess }): Router {
+export function createApprovalRoutes({ prisma, approvals, access, stepUp }: {
+  prisma: PrismaClient;
+  approvals: ApprovalService;
+  access: RouteAccess;
+  /** Approving an action that needs a step-up needs one from the approver too (src/auth/action-step-up.ts). */
+  stepUp?: Pick<ActionStepUp, 'needsStepUp'>;
+}): Router {
   const router = Router();
   const operatorOf = (res: Response) => res.locals.operator as OperatorPrincipal;
 
@@ -77,6 +85,11 @@ export function createApprovalRoutes({ prisma, approvals, access }: { prisma: Pr
       const id = String(req.params.id);
       if (!z.uuid().safeParse(id).success) throw notFound(`No approval request ${id}.`);
       const { note } = parseOr422(decisionBody, req.body ?? {});
+      // The approval runs the action: the second person proves a fresh code as the first one did.
+      if (decision === 'approve' && stepUp && !isSteppedUp(req)) {
+        const pending = await prisma.approvalRequest.findUnique({ where: { id }, select: { actionId: true } });
+        if (pending && stepUp.needsStepUp(pending.actionId)) throw stepUpRequired(`Approving ${pending.actionId}`);
+      }
       // An approver acting as a customer is that customer too: acting as the requester is refused.
       const result = await approvals.decide({ approvalId: id, operator: actingOperator(operatorOf(res), impersonationOf(res)), decision, note: note || null });
       res.json(result);
