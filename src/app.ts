@@ -44,6 +44,10 @@ import { createExperimentService } from './experiments/experiment-service.js';
 import { createExperimentRoutes, EXPERIMENT_EVENTS_PATH, experimentEventsJson } from './experiments/experiment-routes.js';
 import { createExperimentAdminResource, EXPERIMENTS_RESOURCE_ID } from './experiments/experiment-admin-resource.js';
 import type { FlagDefinitions } from './experiments/unleash-flag.js';
+import { buildFlagCatalog, checkActionFlags } from './flags/flag-catalog.js';
+import { createFlagService, type FlagEvaluator, type FlagService } from './flags/flag-service.js';
+import { createFeatureGate } from './flags/feature-gate.js';
+import { createFlagRoutes } from './flags/flag-routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -61,20 +65,29 @@ export type AppDeps = {
   impersonationJwtKey?: string;
   /** The in-process flag client's definitions (variants, weights) for experiments; absent where no client runs. */
   flagDefinitions?: FlagDefinitions;
+  /** The in-process flag client that evaluates declared flags; absent (tests), every flag serves its declared default. */
+  flagClient?: FlagEvaluator | null;
 };
 
-export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, mfaEncryptionKey, impersonationJwtKey, flagDefinitions }: AppDeps): {
+export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, mfaEncryptionKey, impersonationJwtKey, flagDefinitions, flagClient = null }: AppDeps): {
   app: express.Express;
   close: () => Promise<void>;
   /** The action runner and what hangs off it; boot starts their workers (src/actions/action-background.ts). */
   actions: ActionServices;
   /** Customer impersonation; boot runs its sweep (src/impersonation/create-impersonation.ts). */
   impersonation: ImpersonationService;
+  /** Typed flag evaluation over the declared flags (src/flags/flag-service.ts). */
+  flags: FlagService;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
   // Throws on a role, resource or route naming an unknown permission: the start fails.
   const rbac = buildRbacModel({ plugins });
+  // Throws on a duplicate or malformed flag key, or an action naming an undeclared flag.
+  const flagCatalog = buildFlagCatalog(plugins);
+  checkActionFlags(flagCatalog, rbac.actions);
+  const flags = createFlagService({ catalog: flagCatalog, client: flagClient, environment: config.NODE_ENV });
+  const gate = createFeatureGate({ flags, audit });
   const guard = createPermissionGuard({ auth, audit });
   const sessionAudit = createSessionAudit({ audit });
   // MFA, the login throttle, step-up and the sessions list: both faces use the same services.
@@ -82,13 +95,13 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     config, pool: db.pool, auth, sessionAudit, actions: rbac.actions,
     secretBox: createSecretBox(mfaEncryptionKey), logger: logger.child({ component: 'mfa' }),
   });
-  const actions = createActionServices({ db, audit, auth, logger, rbac, plugins });
-  const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null });
+  const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate });
+  const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   const admin = createAdmin({
     prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin,
     extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) }), createExperimentAdminResource({ prisma: db.prisma })],
   });
-  const impersonation = createImpersonation({ config, db, audit, auth, plugins, actions: rbac.actions, privateKey: impersonationJwtKey, logger });
+  const impersonation = createImpersonation({ config, db, audit, auth, plugins, actions: rbac.actions, privateKey: impersonationJwtKey, logger, gate });
   const requestSecurity = createRequestSecurity({ config, pool: db.pool, audit, logger, adminLoginPath: admin.options.loginPath.slice(admin.options.rootPath.length) });
 
   const app = express();
@@ -145,6 +158,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createBulkRoutes({ bulk: actions.bulk, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createExperimentRoutes({ experiments, access }));
+  api.use(createFlagRoutes({ flags, access }));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(notFoundHandler);
@@ -153,5 +167,5 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service };
+  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags };
 }

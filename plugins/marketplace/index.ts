@@ -3,6 +3,7 @@
 import { definePlugin } from '../../src/platform/plugin.js';
 import { marketplaceActions, ORDER_REFUND_ACTION_ID, REFUND_SEED_LIMITS } from './actions/index.js';
 import { MARKETPLACE_PERMISSIONS, MARKETPLACE_SEED_GRANTS } from './permissions.js';
+import { MARKETPLACE_FLAGS } from './flags.js';
 import { marketplaceResources } from './resources.js';
 import { marketplaceImpersonationTargets } from './impersonation-targets.js';
 import { seedDemo } from './seed/demo.js';
@@ -14,6 +15,7 @@ export const marketplacePlugin = definePlugin({
   seedGrants: MARKETPLACE_SEED_GRANTS,
   resources: marketplaceResources,
   actions: marketplaceActions,
+  flags: MARKETPLACE_FLAGS,
   // Its customer users can be impersonated (src/impersonation/, docs/adr/0010-impersonation.md).
   impersonation: marketplaceImpersonationTargets,
   // Seed 000: a Support Agent refunds up to $100 without escalation. Role data after the first start.

@@ -22,6 +22,7 @@ import { describeAction } from './action-catalog.js';
 import { runView } from './run-view.js';
 import type { Outbox } from './outbox.js';
 import type { ActionRequest, ActionResponse, ActionRunner } from './types.js';
+import { featureDisabled, type FeatureGate } from '../flags/feature-gate.js';
 
 /** Where an execution comes from besides a plain request. */
 export type ExecutionOrigin = { approvalId?: string; bulkJobId?: string; retryOfRunId?: string };
@@ -94,13 +95,15 @@ export const actorOf = (operator: ActionRequest['operator']): ActionActor => ({
   impersonatedUserId: operator.impersonatedUserId ?? null,
 });
 
-export function createActionRunner({ db, audit, idempotency, outbox, actions, logger }: {
+export function createActionRunner({ db, audit, idempotency, outbox, actions, logger, gate }: {
   db: { pool: pg.Pool; prisma: PrismaClient };
   audit: AuditService;
   idempotency: IdempotencyStore;
   outbox: Outbox;
   actions: ActionDefinition[];
   logger: Logger;
+  /** Refuses actions whose `flag` is off (src/flags/feature-gate.ts); absent, no action is gated. */
+  gate?: FeatureGate;
 }): ActionRunner & { execute: (execution: Execution) => Promise<ExecutionResult>; get: (id: string) => ActionDefinition | undefined } {
   const byId = new Map(actions.map((a) => [a.id, a]));
   // JSON Schemas are derived once, not on every GET /api/actions.
@@ -243,6 +246,12 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     const runId = randomUUID();
     const startedAt = new Date();
     const { client } = execution;
+    // Approved requests, retries and bulk targets run later than they were asked for: a kill
+    // switch turned off meanwhile stops them too, as a failed run (audited as such).
+    const { flag } = execution.action;
+    if (flag && gate && !gate.isOn(flag, execution.actor)) {
+      return recordFailure(execution, runId, startedAt, featureDisabled(flag, execution.action.title), client);
+    }
     try {
       const outcome = client
         ? await inSavepoint(client, `target_${runId.replace(/-/g, '')}`, () => inActionTransaction(client, execution, runId, startedAt))
@@ -266,6 +275,8 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
         });
         throw forbidden(`Your roles do not grant ${action.permission}.`);
       }
+      // Before the key is claimed or the body read: nothing of a switched-off action runs.
+      if (action.flag && gate) await gate.require(action.flag, { actor, entityType: 'action', entityId: action.id, what: action.title });
       const key = checkIdempotencyKey(idempotencyKey);
       const request = parseActionRequest(action, body);
       const keyScope = { operatorId: operator.id, scope: action.id, key };
@@ -282,6 +293,11 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     submit,
     execute,
     get: (id) => byId.get(id),
-    listFor: (operator) => catalog.filter(({ permission }) => can(operator, permission)),
+    // What the caller may run now: an action behind a flag that is off for them is left out.
+    listFor: (operator) => catalog.filter(({ id, permission }) => {
+      if (!can(operator, permission)) return false;
+      const flag = byId.get(id)?.flag;
+      return !flag || !gate || gate.isOn(flag, { operatorId: operator.id, roles: operator.roles });
+    }),
   };
 }

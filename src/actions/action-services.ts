@@ -1,6 +1,7 @@
 // The action runner and the services around it, created once per app from the installed packs'
 // actions: the idempotency store, the outbox (pg-boss), runs and retries, approvals. The HTTP
 // routes and the AdminJS actions both take them from here, so both faces share one runner.
+import type { FeatureGate } from '../flags/feature-gate.js';
 import type { Database } from '../db/database.js';
 import type { AuditService } from '../audit/types.js';
 import type { OperatorAuth } from '../auth/operator-auth.js';
@@ -14,16 +15,18 @@ import { createIdempotencyStore } from './idempotency.js';
 import { createJobQueue, createOutbox } from './outbox.js';
 import { createRunService } from './run-service.js';
 
-export function createActionServices({ db, audit, auth, logger, rbac, plugins }: {
+export function createActionServices({ db, audit, auth, logger, rbac, plugins, gate }: {
   db: Database; audit: AuditService; auth: OperatorAuth; logger: Logger; rbac: RbacModel; plugins: Plugin[];
+  /** Feature flags' kill switches (src/flags/feature-gate.ts), for the runner and bulk jobs. */
+  gate?: FeatureGate;
 }) {
   const boss = createJobQueue({ pool: db.pool });
   const outbox = createOutbox({ boss, pool: db.pool, logger, handlers: Object.assign({}, ...plugins.map((p) => p.outboxHandlers ?? {})) });
   const idempotency = createIdempotencyStore({ pool: db.pool });
-  const runner = createActionRunner({ db, audit, idempotency, outbox, actions: rbac.actions, logger });
+  const runner = createActionRunner({ db, audit, idempotency, outbox, actions: rbac.actions, logger, gate });
   const runs = createRunService({ prisma: db.prisma, audit, idempotency, runner });
   const approvals = createApprovalService({ prisma: db.prisma, audit, auth, idempotency, runner });
-  const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger });
+  const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate });
   return { boss, outbox, idempotency, runner, runs, approvals, bulk };
 }
 

@@ -3,6 +3,7 @@
 // type), then ONE transaction stores the job, its targets in request order, the `bulk.requested`
 // audit row, the pg-boss message that gets it worked, and the replayable 202: either all of it
 // exists or none. The worker (bulk-worker.ts) then runs the targets through the action runner.
+import type { FeatureGate } from '../flags/feature-gate.js';
 import { randomUUID } from 'node:crypto';
 import type { BulkJob, BulkJobTarget, Prisma, PrismaClient } from '@prisma/client';
 import type PgBoss from 'pg-boss';
@@ -89,7 +90,7 @@ export function bulkJobView(job: BulkJob, targets?: BulkJobTarget[]) {
   };
 }
 
-export function createBulkJobService({ pool, prisma, audit, auth, idempotency, runner, boss, logger, chunkSize, lanes }: {
+export function createBulkJobService({ pool, prisma, audit, auth, idempotency, runner, boss, logger, chunkSize, lanes, gate }: {
   pool: pg.Pool;
   prisma: PrismaClient;
   audit: AuditService;
@@ -101,6 +102,8 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
   /** Targets per transaction (tests make it small to crash mid-job). */
   chunkSize?: number;
   lanes?: number;
+  /** Kill switches: `opsdeck.bulk-actions` and the action's own flag (src/flags/feature-gate.ts). */
+  gate?: FeatureGate;
 }) {
   const worker = createBulkWorker({ pool, prisma, audit, auth, runner, boss, logger, chunkSize, lanes });
 
@@ -115,6 +118,12 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
           actor, action: 'access.denied', entityType: 'action', entityId: action.id, note: `bulk: missing permission ${action.permission}`, outcome: 'denied',
         });
         throw forbidden(`Your roles do not grant ${action.permission}.`);
+      }
+      // No job is stored while bulk jobs or the action itself are switched off. Targets of a job
+      // accepted before a switch went off are refused one by one by the runner (failed runs).
+      if (gate) {
+        await gate.require('opsdeck.bulk-actions', { actor, entityType: 'action', entityId: action.id, what: 'Bulk actions' });
+        if (action.flag) await gate.require(action.flag, { actor, entityType: 'action', entityId: action.id, what: action.title });
       }
       const key = checkIdempotencyKey(idempotencyKey);
       const request = parseBulkRequest(action, body);

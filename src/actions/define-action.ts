@@ -5,6 +5,7 @@
 import type { Prisma } from '@prisma/client';
 import type { z } from 'zod/v4';
 import type { Permission } from '../rbac/permissions.js';
+import type { FlagKey } from '../flags/flag-catalog.js';
 
 /** Who runs the action: the requester, also when an approval executes it later. */
 export type ActionActor = {
@@ -129,6 +130,11 @@ export type ActionDefinition<I = any, S = any, R extends Record<string, unknown>
   run: (ctx: RunContext<I, S>) => Promise<R>;
   /** Marks actions that are only reachable with an explicit reason (emergency containment). */
   isEmergency?: boolean;
+  /**
+   * A declared flag (src/flags/flag-catalog.ts) that must be on for this action to run: off, it is
+   * refused before anything runs (403 feature_disabled, audited) on both faces and in bulk.
+   */
+  flag?: FlagKey;
 };
 
 export function defineAction<I, S, R extends Record<string, unknown>>(action: ActionDefinition<I, S, R>): ActionDefinition<I, S, R> {

@@ -45,5 +45,5 @@ export type ActionRunner = {
   /** Runs (or queues for approval) one action request, end to end. */
   submit: (request: ActionRequest) => Promise<ActionResponse>;
   /** The actions this operator may run, with their input schemas and policies. */
-  listFor: (operator: Pick<OperatorPrincipal, 'permissions'>) => ActionSummary[];
+  listFor: (operator: Pick<OperatorPrincipal, 'id' | 'roles' | 'permissions'>) => ActionSummary[];
 };

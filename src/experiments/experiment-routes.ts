@@ -43,7 +43,7 @@ export function createExperimentRoutes({ experiments, access }: { experiments: E
   });
 
   router.post(EXPERIMENT_EVENTS_PATH, ...access('POST /api/experiments/:key/events'), async (req, res) => {
-    res.json(await experiments.ingest({ key: String(req.params.key), body: req.body }));
+    res.json(await experiments.ingest({ key: String(req.params.key), body: req.body, operator: operatorOf(res) }));
   });
 
   router.get('/experiments/:key/results', ...access('GET /api/experiments/:key/results'), async (req, res) => {

@@ -18,6 +18,7 @@ import { EXPERIMENT_KEY, type DefineExperimentInput, type Experiment, type Exper
 import { experimentView } from './experiment-view.js';
 import { analyzeExperiment, type ExperimentAnalysis, type VariantAnalysis } from './statistics.js';
 import type { FlagDefinitions } from './unleash-flag.js';
+import type { FeatureGate } from '../flags/feature-gate.js';
 
 // Where each status may go. A started experiment never returns to draft (its data would then mix
 // two designs); a concluded one is final.
@@ -39,12 +40,14 @@ const snapshot = (e: Experiment) => ({
   srmAlpha: e.srmAlpha, variants: e.variants, startedAt: e.startedAt?.toISOString() ?? null, concludedAt: e.concludedAt?.toISOString() ?? null,
 });
 
-export function createExperimentService({ pool, prisma, audit, flags = null, now = () => new Date() }: {
+export function createExperimentService({ pool, prisma, audit, flags = null, gate, now = () => new Date() }: {
   pool: pg.Pool;
   prisma: PrismaClient;
   audit: AuditService;
   /** The in-process Unleash client (src/flags/unleash-client.ts); null where none runs. */
   flags?: FlagDefinitions | null;
+  /** Kill switch `opsdeck.experiments-ingest` (src/flags/feature-gate.ts); absent, ingestion is never gated. */
+  gate?: FeatureGate;
   now?: () => Date;
 }) {
   const store = createExperimentStore({ prisma, pool });
@@ -116,7 +119,13 @@ export function createExperimentService({ pool, prisma, audit, flags = null, now
     },
 
     /** POST /api/experiments/{key}/events: a whole batch or nothing; replayed ids add nothing. */
-    async ingest({ key, body }: { key: string; body: unknown }): Promise<{ received: number; accepted: number; duplicates: number }> {
+    async ingest({ key, body, operator }: { key: string; body: unknown; operator?: Pick<OperatorPrincipal, 'id' | 'roles'> }): Promise<{ received: number; accepted: number; duplicates: number }> {
+      // Switched off: refused before the batch is parsed (clients keep their events and retry).
+      if (gate) {
+        await gate.require('opsdeck.experiments-ingest', {
+          actor: { operatorId: operator?.id ?? null, roles: operator?.roles ?? [] }, entityType: 'experiment', entityId: key.slice(0, 200), what: 'Experiment event ingestion',
+        });
+      }
       const target = EXPERIMENT_KEY.test(key) ? await store.ingestTarget(key) : null;
       if (!target) throw notFound(`No experiment ${key}.`);
       // Paused still takes events: exposures made before the pause arrive after it.

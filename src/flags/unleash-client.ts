@@ -17,7 +17,8 @@ export type FlagClient = {
   ready(timeoutMs: number): Promise<boolean>;
   /** 'ok' while fetches from the server succeed, 'degraded' from the first failure until the next success. */
   state(): FlagState;
-  isEnabled(name: string, context?: Context): boolean;
+  /** `fallback` is served for a flag the client does not know (not fetched, no backup). */
+  isEnabled(name: string, context?: Context, fallback?: boolean): boolean;
   /** The flag as last fetched (type, strategies with their variants), through the SDK's public getFeatureToggleDefinition. */
   definition(name: string): FlagDefinition | undefined;
   destroy(): Promise<void>;
@@ -123,7 +124,7 @@ export function createFlagClient({
 
     state: () => current,
 
-    isEnabled: (name, context) => unleash.isEnabled(name, context),
+    isEnabled: (name, context, fallback) => unleash.isEnabled(name, context, fallback),
 
     definition: (name) => unleash.getFeatureToggleDefinition(name),
 

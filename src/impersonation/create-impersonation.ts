@@ -1,6 +1,7 @@
 // Impersonation's parts, created once per app from the installed packs (the one that declares
 // customer users) and the token key: the service, the middleware for each face, the API routes and
 // the JWKS route. src/app.ts mounts them; boot runs the sweep (startImpersonationSweep).
+import type { FeatureGate } from '../flags/feature-gate.js';
 import type { RequestHandler, Router } from 'express';
 import type { AuditService } from '../audit/types.js';
 import type { OperatorAuth } from '../auth/operator-auth.js';
@@ -29,7 +30,7 @@ export type Impersonation = {
   jwks: Router;
 };
 
-export function createImpersonation({ config, db, audit, auth, plugins, actions, privateKey, logger }: {
+export function createImpersonation({ config, db, audit, auth, plugins, actions, privateKey, logger, gate: featureGate }: {
   config: Config;
   db: Pick<Database, 'pool'>;
   audit: AuditService;
@@ -39,8 +40,10 @@ export function createImpersonation({ config, db, audit, auth, plugins, actions,
   /** The token key (PEM or JWK); without it tokens are refused and the JWKS is empty. */
   privateKey: string | undefined;
   logger: Logger;
+  /** Feature gate (kill switch `opsdeck.impersonation`). */
+  gate?: FeatureGate;
 }): Impersonation {
-  const service = createImpersonationService({ pool: db.pool, audit, targets: impersonationTargets(plugins) });
+  const service = createImpersonationService({ pool: db.pool, audit, targets: impersonationTargets(plugins), gate: featureGate });
   const gate = createReadOnlyGate({ actions });
   const tokens = privateKey
     ? createImpersonationTokens({ privateKey, issuer: config.IMPERSONATION_JWT_ISSUER ?? config.publicUrl, audience: config.IMPERSONATION_JWT_AUDIENCE })

@@ -2,6 +2,7 @@
 // the row and its audit row in one transaction), ending it (by the operator, by expiry, revoked by
 // the platform), the per-request audit row, and the sweep that ends what nobody ends. Routes and
 // the middleware only translate HTTP; every rule is here.
+import type { FeatureGate } from '../flags/feature-gate.js';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AuditActor, AuditService } from '../audit/types.js';
@@ -35,9 +36,11 @@ export const activeView = (row: ImpersonationRow): ActiveImpersonation => ({
 
 export const isOpen = (row: ImpersonationRow, now: Date) => row.endedAt === null && row.expiresAt > now;
 
-export function createImpersonationService({ pool, audit, targets }: {
+export function createImpersonationService({ pool, audit, targets, gate }: {
   pool: pg.Pool;
   audit: AuditService;
+  /** Kill switch `opsdeck.impersonation` (src/flags/feature-gate.ts); absent, starting is never gated. */
+  gate?: FeatureGate;
   /** The installed pack's customer users; null when no pack offers any (nothing can be impersonated). */
   targets: ImpersonationTargets | null;
 }) {
@@ -80,6 +83,10 @@ export function createImpersonationService({ pool, audit, targets }: {
   async function start({ operator, input, rotateSession, now = new Date() }: {
     operator: Operator; input: StartInput; rotateSession: () => Promise<string>; now?: Date;
   }): Promise<ImpersonationRow> {
+    // Before the target is even read: a switched-off feature reveals nothing.
+    await gate?.require('opsdeck.impersonation', {
+      actor: { operatorId: operator.id, roles: operator.roles }, entityType: 'impersonation', entityId: null, what: 'Impersonation',
+    });
     const target = await loadTarget(input.targetUserId);
     if (await store.activeFor(pool, operator.id, now)) throw alreadyImpersonating();
     const sessionId = await rotateSession();

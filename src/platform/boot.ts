@@ -11,6 +11,8 @@ import { openDatabase } from '../db/open-database.js';
 import { createDatabase } from '../db/database.js';
 import { createUnleashSupervisor } from '../flags/unleash-supervisor.js';
 import { createFlagClient } from '../flags/unleash-client.js';
+import { buildFlagCatalog } from '../flags/flag-catalog.js';
+import { syncFlags } from '../flags/flag-sync.js';
 import { seedFirstRun } from '../seed/first-run.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import { createAuditService } from '../audit/audit-service.js';
@@ -121,13 +123,19 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     await unleashStarted?.catch((err) => logger.error({ err }, 'Unleash did not start; flags are degraded'));
     checkpoint();
 
-    // ---- Flags
+    // ---- Flags: declared flags created in Unleash when missing (never overwritten), then the client.
+    // Unleash unreachable is no reason not to start: the client serves its backup or the defaults.
+    await syncFlags({ url: unleashUrl, adminToken: secrets.unleashAdminToken, catalog: buildFlagCatalog(plugins), logger: logger.child({ component: 'flags' }) })
+      .catch((err) => logger.warn({ err }, 'feature flags: could not sync the declared flags to Unleash; serving last known or default values'));
+    checkpoint();
     const flags = createFlagClient({
       url: unleashUrl,
       clientToken: secrets.unleashClientToken,
       appName: 'opsdeck',
       backupPath: path.join(config.dataDir, 'unleash-backup'),
       logger: logger.child({ component: 'flags' }),
+      // A kill switch must bite within about 2 s: a 1 s poll plus Unleash's own revision lag.
+      refreshIntervalMs: 1_000,
     });
     undo.push({ name: 'flag client', run: flags.destroy });
     await flags.ready(5_000);
@@ -136,7 +144,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     // ---- HTTP
     const { app, close, actions, impersonation } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
-      mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags,
+      mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags, flagClient: flags,
     });
     undo.push({ name: 'session store', run: close });
     // ---- Actions: outbox and bulk workers, approval and idempotency sweeps

@@ -13,6 +13,7 @@ import type { ActionDefinition } from '../actions/define-action.js';
 import type { OutboxHandler } from '../actions/outbox.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
+import type { FlagSpec } from '../flags/flag-catalog.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -110,6 +111,11 @@ export type Plugin = {
    * Admin and Platform admin get every key anyway). Every key of `permissions` must appear.
    */
   seedGrants?: Record<Permission, SeedRoleKey[]>;
+  /**
+   * The pack's feature flags (src/flags/flag-catalog.ts), each named `<plugin id>.<name>`; created
+   * in Unleash at start when missing. Declare them with defineFlags() to keep the literal keys.
+   */
+  flags?: Record<string, FlagSpec>;
   /** The pack's operator actions (one file each), run by the action runner on both faces. */
   actions?: ActionDefinition[];
   /** The pack's customer users as impersonation targets (at most one installed pack declares it). */

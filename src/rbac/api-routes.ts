@@ -45,6 +45,8 @@ export const API_ROUTES = [
   { method: 'GET', path: '/api/impersonations/tenants', permission: 'user.impersonate', summary: 'Tenant switcher: organizations by name, domain or id (?q=), or the last five used' },
   { method: 'DELETE', path: '/api/impersonations/:id', permission: null, summary: 'End one\'s own impersonation (a new session id)' },
   { method: 'POST', path: '/api/impersonations/:id/token', permission: 'user.impersonate', summary: 'A signed token (ES256, at most 5 minutes) for the customer-facing app, with an RFC 8693 act claim' },
+  // Feature flags (docs/adr/0012-flags-as-code.md): what the caller's own session evaluates; no secret.
+  { method: 'GET', path: '/api/flags', permission: null, summary: 'The declared feature flags as evaluated for the caller: key, type, description, enabled, default, source (unleash or default)' },
   // Experiments (docs/adr/0011-experiment-statistics.md).
   { method: 'GET', path: '/api/experiments', permission: 'experiment.read', summary: 'Experiments, newest first, keyset-paginated (?status=)' },
   { method: 'GET', path: '/api/experiments/:key', permission: 'experiment.read', summary: 'One experiment by its Unleash flag name, with the flag as Unleash has it' },

@@ -14,6 +14,8 @@ export const orderCancelAction = defineAction({
   title: 'Cancel order',
   description: 'Cancel an order before it ships; refunds everything paid for it.',
   permission: 'order.cancel',
+  // Kill switch: src/flags/flag-catalog.ts, plugins/marketplace/flags.ts.
+  flag: 'marketplace.refunds',
   target: 'order',
   input: z.strictObject({}),
   reasonCodes: ['buyer_request', 'seller_non_fulfillment', 'out_of_stock', 'suspected_fraud', 'duplicate_order'],

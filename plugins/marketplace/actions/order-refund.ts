@@ -32,6 +32,8 @@ export const orderRefundAction = defineAction({
   title: 'Refund order',
   description: 'Refund all or part of what the buyer paid for an order. Without an amount, refunds everything still refundable.',
   permission: 'refund.issue',
+  // Kill switch: src/flags/flag-catalog.ts, plugins/marketplace/flags.ts.
+  flag: 'marketplace.refunds',
   target: 'order',
   input,
   reasonCodes: ['item_not_received', 'item_damaged', 'not_as_described', 'duplicate_charge', 'goodwill_gesture', 'seller_non_fulfillment'],

@@ -1,0 +1,162 @@
+// Flags as code against a real Unleash (one supervised child for the file) and the real
+// unleash-client: the declared flags are created at start and never overwritten after; a kill
+// switch turned off in Unleash refuses its feature (403 feature_disabled, audited) within seconds,
+// on the action endpoint and in bulk, and on again restores it; GET /api/flags follows; and with
+// Unleash unreachable the declared defaults are served.
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
+import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
+import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
+import { syncFlags } from '../src/flags/flag-sync.js';
+import { freePort } from '../src/platform/free-port.js';
+import { createApp } from '../src/app.js';
+import { createAuditService } from '../src/audit/audit-service.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/platform/logger.js';
+import { plugins } from '../plugins/index.js';
+import { createEmptyDatabase, createTestDatabase } from './support/database.js';
+import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+
+const secret = () => randomBytes(24).toString('hex');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const adminToken = `*:*.${secret()}`;
+const clientToken = `default:development.${secret()}`;
+const backupRoot = path.resolve(`.data/test-flags-${secret().slice(0, 8)}`);
+const catalog = buildFlagCatalog(plugins);
+
+let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let supervisor: UnleashSupervisor;
+const clients: FlagClient[] = [];
+
+async function admin(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${supervisor.url}/api/admin${route}`, {
+    method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+const feature = (key: string) => admin('GET', `/projects/default/features/${key}`);
+const toggle = (key: string, on: boolean) => admin('POST', `/projects/default/features/${key}/environments/development/${on ? 'on' : 'off'}`);
+const development = (f: any) => f.environments.find((e: any) => e.name === 'development');
+
+/** Polls (no blind sleeps) until `check` holds; answers how long it took, or throws. */
+async function within<T>(timeoutMs: number, probe: () => Promise<T>, check: (value: T) => boolean): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (check(value)) return { value, ms: Date.now() - started };
+    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await sleep(100);
+  }
+}
+
+function appWith(client: FlagClient) {
+  return createApp({
+    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
+    sessionSecret: secret(), unleashState: client.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
+    mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: client, flagClient: client,
+  }).app;
+}
+
+function clientFor(url: string, refreshIntervalMs = 1_000): FlagClient {
+  const client = createFlagClient({ url, clientToken, appName: 'opsdeck-flags-test', backupPath: path.join(backupRoot, randomUUID()), logger: silent, refreshIntervalMs });
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
+  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
+  await supervisor.start();
+}, 120_000);
+
+afterAll(async () => {
+  for (const client of clients) await client.destroy();
+  await supervisor?.stop();
+  await Promise.all([unleashDb?.drop(), db?.drop()]);
+  await fs.rm(backupRoot, { recursive: true, force: true });
+});
+
+it('creates every declared flag in Unleash, and a second sync leaves what a product manager changed', async () => {
+  const first = await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
+  expect(first.created.sort()).toEqual([...catalog.keys()].sort());
+  expect(first.existing).toEqual([]);
+  const refunds = (await feature('marketplace.refunds')).body;
+  expect(refunds).toMatchObject({ name: 'marketplace.refunds', type: 'kill-switch', description: catalog.get('marketplace.refunds')!.description });
+  expect(development(refunds)).toMatchObject({ enabled: true });
+  expect(development(refunds).strategies).toHaveLength(1);
+
+  // The product manager owns it now: off, another description.
+  expect((await toggle('marketplace.refunds', false)).status).toBe(200);
+  expect((await admin('PATCH', '/projects/default/features/marketplace.refunds', [{ op: 'replace', path: '/description', value: 'Owned by payments' }])).status).toBe(200);
+
+  const second = await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
+  expect(second).toEqual({ created: [], existing: [...catalog.keys()] });
+  const after = (await feature('marketplace.refunds')).body;
+  expect(after.description).toBe('Owned by payments');
+  expect(development(after)).toMatchObject({ enabled: false });
+  expect(development(after).strategies).toHaveLength(1);
+  expect((await toggle('marketplace.refunds', true)).status).toBe(200);
+}, 30_000);
+
+it('a kill switch turned off refuses its action and bulk jobs within seconds, audited, and on again restores them', async () => {
+  const client = clientFor(supervisor.url);
+  expect(await client.ready(10_000)).toBe(true);
+  const app = appWith(client);
+  const { agent, id } = await loginAs(app, db, ['platform_admin']);
+  const refund = () => agent.post('/api/actions/order.refund').set('Idempotency-Key', randomUUID())
+    .send({ target: { type: 'order', id: '999999999' }, input: { amount: 100, currency: 'USD' }, reasonCode: 'goodwill' });
+  const flagOf = async (key: string) => (await agent.get('/api/flags').expect(200)).body.items.find((f: { key: string }) => f.key === key);
+
+  await within(5_000, refund, (res) => res.status !== 403);
+  expect(await flagOf('marketplace.refunds')).toEqual({
+    key: 'marketplace.refunds', type: 'kill-switch', description: catalog.get('marketplace.refunds')!.description, enabled: true, default: true, source: 'unleash',
+  });
+
+  expect((await toggle('marketplace.refunds', false)).status).toBe(200);
+  const off = await within(5_000, refund, (res) => res.status === 403);
+  expect(off.value.headers['content-type']).toMatch(/application\/problem\+json/);
+  expect(off.value.body).toMatchObject({ code: 'feature_disabled', flag: 'marketplace.refunds' });
+  console.log(`marketplace.refunds off: refused after ${off.ms} ms`);
+  const denied = (await db.pool.query(`SELECT * FROM audit.inbox WHERE action = 'access.denied' AND operator_id = $1`, [id])).rows;
+  expect(denied[0]).toMatchObject({ entity_type: 'action', entity_id: 'order.refund', reason_code: 'feature_disabled', outcome: 'denied' });
+  expect(await flagOf('marketplace.refunds')).toMatchObject({ enabled: false, default: true, source: 'unleash' });
+  const listed = (await agent.get('/api/actions').expect(200)).body.items.map((a: { id: string }) => a.id);
+  expect(listed).not.toContain('order.refund');
+  expect(listed).toContain('listing.takedown');
+  // In bulk too, for an action behind the same switch; no job is stored.
+  const bulk = await agent.post('/api/actions/order.cancel/bulk').set('Idempotency-Key', randomUUID())
+    .send({ targets: [{ type: 'order', id: '1' }], input: {}, reasonCode: 'buyer_request' }).expect(403);
+  expect(bulk.body.code).toBe('feature_disabled');
+
+  expect((await toggle('marketplace.refunds', true)).status).toBe(200);
+  const on = await within(5_000, refund, (res) => res.status !== 403);
+  expect(on.value.body.code).not.toBe('feature_disabled');
+  console.log(`marketplace.refunds on: restored after ${on.ms} ms`);
+  expect(await flagOf('marketplace.refunds')).toMatchObject({ enabled: true });
+
+  // The bulk kill switch refuses every bulk job, whatever the action.
+  expect((await toggle('opsdeck.bulk-actions', false)).status).toBe(200);
+  // Waits on GET /api/flags, so no bulk job is accepted while the switch propagates.
+  await within(5_000, () => flagOf('opsdeck.bulk-actions'), (flag) => flag.enabled === false);
+  const bulkOff = await agent.post('/api/actions/listing.takedown/bulk').set('Idempotency-Key', randomUUID())
+    .send({ targets: [{ type: 'listing', id: '1' }], input: {}, reasonCode: 'policy_violation' }).expect(403);
+  expect(bulkOff.body).toMatchObject({ code: 'feature_disabled', flag: 'opsdeck.bulk-actions' });
+  expect((await toggle('opsdeck.bulk-actions', true)).status).toBe(200);
+}, 60_000);
+
+it('serves the declared defaults when Unleash is unreachable and nothing was ever fetched', async () => {
+  const nowhere = `http://127.0.0.1:${await freePort()}`;
+  await expect(syncFlags({ url: nowhere, adminToken, catalog, logger: silent })).rejects.toThrow();
+  const client = clientFor(nowhere);
+  expect(await client.ready(1_000)).toBe(false);
+  const { agent } = await loginAs(appWith(client), db, ['support_agent']);
+  const items = (await agent.get('/api/flags').expect(200)).body.items;
+  expect(items).toHaveLength(catalog.size);
+  for (const item of items) expect(item).toMatchObject({ enabled: catalog.get(item.key)!.default, default: catalog.get(item.key)!.default, source: 'default' });
+  expect((await agent.get('/readyz').expect(200)).body).toEqual({ database: 'ok', unleash: 'degraded' });
+}, 30_000);
