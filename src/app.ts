@@ -35,6 +35,7 @@ import { buildOpenApi, createOpenApiRoute } from './http/openapi.js';
 import { correlationId } from './http/correlation.js';
 import { requestContext } from './http/request-context.js';
 import { createErrorHandler, notFoundHandler } from './http/errors.js';
+import { createBlockList, isInList } from './http/security/cidr-list.js';
 import { createHealthRoutes, type UnleashState } from './http/health.js';
 import { adminSecurityHeaders } from './http/security/admin-headers.js';
 import { createRequestSecurity } from './http/security/request-security.js';
@@ -68,6 +69,14 @@ export type AppDeps = {
   /** The in-process flag client that evaluates declared flags; absent (tests), every flag serves its declared default. */
   flagClient?: FlagEvaluator | null;
 };
+
+/** Express's `trust proxy`: TRUST_PROXY's addresses, or a TLS proxy on loopback when cookies are Secure. */
+function trustedProxies(config: Config): false | 'loopback' | ((ip: string) => boolean) {
+  if (!config.TRUST_PROXY) return config.cookieSecure ? 'loopback' : false;
+  if (config.TRUST_PROXY.length === 0) return false;
+  const proxies = createBlockList(config.TRUST_PROXY);
+  return (ip) => isInList(proxies, ip);
+}
 
 export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, mfaEncryptionKey, impersonationJwtKey, flagDefinitions, flagClient = null }: AppDeps): {
   app: express.Express;
@@ -106,7 +115,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
 
   const app = express();
   app.disable('x-powered-by');
-  if (config.cookieSecure) app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustedProxies(config));
 
   app.use(correlationId);
   app.use(requestContext);

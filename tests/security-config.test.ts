@@ -20,6 +20,19 @@ describe('OPERATOR_WRITE_LIMIT_PER_HOUR', () => {
   });
 });
 
+describe('TRUST_PROXY', () => {
+  it('is unset by default, takes `none` or a list of proxy addresses, and refuses anything else naming the variable', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: 'none' }).TRUST_PROXY).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, fd00::/8' }).TRUST_PROXY).toEqual([
+      { address: '10.0.0.5', prefix: 32, family: 'ipv4' },
+      { address: 'fd00::', prefix: 8, family: 'ipv6' },
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/^invalid configuration: TRUST_PROXY /);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/40' })).toThrow(/^invalid configuration: TRUST_PROXY /);
+  });
+});
+
 describe('IP_ALLOWLIST', () => {
   it('is off when unset or empty', () => {
     expect(loadConfig({}).IP_ALLOWLIST).toBeUndefined();

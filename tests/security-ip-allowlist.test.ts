@@ -96,3 +96,20 @@ describe('behind a TLS proxy on loopback (COOKIE_SECURE: trust proxy)', () => {
     expect(recorded).toEqual(expect.arrayContaining(['192.0.2.1', '2001:db9::5']));
   });
 });
+
+describe('TRUST_PROXY names the proxies whose X-Forwarded-For counts', () => {
+  it('believes a listed proxy (here loopback, where supertest connects from) and ignores the header from anyone else', async () => {
+    const listed = createConfiguredApp(db, { env: { TRUST_PROXY: '127.0.0.1, ::1', IP_ALLOWLIST: '10.0.0.0/8' } });
+    expect((await request(listed).get('/api/session').set('X-Forwarded-For', '10.1.2.3')).status).toBe(401);
+    expectIpProblem(await request(listed).get('/api/session').set('X-Forwarded-For', '192.0.2.1'));
+
+    // A proxy elsewhere: the request from loopback is not from it, so its header counts for nothing.
+    const elsewhere = createConfiguredApp(db, { env: { TRUST_PROXY: '10.9.9.9', IP_ALLOWLIST: '10.0.0.0/8' } });
+    expectIpProblem(await request(elsewhere).get('/api/session').set('X-Forwarded-For', '10.1.2.3'));
+  });
+
+  it('trusts none with `none`, even with COOKIE_SECURE (which otherwise trusts a proxy on loopback)', async () => {
+    const none = createConfiguredApp(db, { env: { TRUST_PROXY: 'none', COOKIE_SECURE: 'true', IP_ALLOWLIST: '10.0.0.0/8' } });
+    expectIpProblem(await request(none).get('/api/session').set('X-Forwarded-For', '10.1.2.3'));
+  });
+});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectPath } from '../platform/paths.js';
 import { parseSigningKey } from '../impersonation/impersonation-tokens.js';
-import { cidrListSchema } from '../http/security/cidr-list.js';
+import { cidrListSchema, type CidrEntry } from '../http/security/cidr-list.js';
 import { isEncryptionKey } from '../auth/secret-box.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -59,6 +59,9 @@ const envSchema = z
     AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(7),
     // Request-level security (docs/adr/0009-request-security.md). Unset allowlist: no address check.
     IP_ALLOWLIST: cidrListSchema.optional(),
+    // The proxies whose X-Forwarded-For is believed (req.ip, the allowlist, the login throttle, audit
+    // rows): `none`, or their addresses/CIDRs. Unset: a proxy on loopback with COOKIE_SECURE, else none.
+    TRUST_PROXY: z.union([z.enum(['none']).transform(() => [] as CidrEntry[]), cidrListSchema]).optional(),
     OPERATOR_WRITE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000_000).default(1000),
     // Impersonation tokens for the customer-facing app (docs/adr/0010-impersonation.md): an EC P-256
     // private key as PEM or JWK (unset: generated once into the data folder's secrets).

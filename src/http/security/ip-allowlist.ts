@@ -3,9 +3,9 @@
 // whatever it carries: a valid session cookie used from outside is exactly what this is for (a
 // stolen cookie), so it is refused and audited under that operator.
 //
-// The address is Express's req.ip: the socket's peer, or, when `trust proxy` is set (only with
-// COOKIE_SECURE, for a TLS-terminating proxy on loopback: src/app.ts), the address that proxy put in
-// X-Forwarded-For. Without `trust proxy` a client's own X-Forwarded-For counts for nothing.
+// The address is Express's req.ip: the socket's peer, or, when the peer is a trusted proxy
+// (TRUST_PROXY's addresses; unset, a TLS-terminating proxy on loopback with COOKIE_SECURE: src/app.ts),
+// the address that proxy put in X-Forwarded-For. From anyone else, X-Forwarded-For counts for nothing.
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import type { DenialAudit } from './denial-audit.js';
