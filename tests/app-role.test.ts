@@ -2,26 +2,20 @@
 // which may read the audit log and append to its inbox but not change it: the grants refuse before
 // the triggers would. The app itself (logins, actions, approvals, the outbox, bulk jobs) works as
 // that role, and the owner seals what it appended.
-import { createDatabase } from '../src/db/database.js';
-import { APP_ROLE } from '../src/db/open-database.js';
-import { createTestDatabase, adminQuery } from './support/database.js';
+import type { Database } from '../src/db/database.js';
+import { appRoleDatabase, createTestDatabase } from './support/database.js';
 import { createTestPlatformApp, loginAs } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 import { sealNow, createTestAudit } from './support/audit-fixtures.js';
 
 // A local test server only; every run sets the same one, so concurrent runs agree.
-const PASSWORD = 'opsdeck-app-test-password';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let appDb: ReturnType<typeof createDatabase>;
+let appDb: Database;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await adminQuery(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD '${PASSWORD}'`);
-  const url = new URL(db.url);
-  url.username = APP_ROLE;
-  url.password = PASSWORD;
-  appDb = createDatabase({ url: url.toString(), max: 5 });
+  appDb = await appRoleDatabase(db);
 });
 afterAll(async () => {
   await appDb.close();

@@ -8,23 +8,21 @@ import request from 'supertest';
 import { createApp } from '../src/app.js';
 import { createAuditService } from '../src/audit/audit-service.js';
 import { loadConfig } from '../src/config/config.js';
-import { createDatabase } from '../src/db/database.js';
-import { APP_ROLE } from '../src/db/open-database.js';
+import type { Database } from '../src/db/database.js';
 import { createLogger } from '../src/platform/logger.js';
 import type { FlagDefinition } from '../src/flags/unleash-client.js';
 import { foldTallies, readTallies } from '../src/experiments/experiment-tallies.js';
 import { plugins } from '../plugins/index.js';
-import { adminQuery, createTestDatabase } from './support/database.js';
+import { appRoleDatabase, createTestDatabase } from './support/database.js';
 import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
 
 // The same local-only password tests/app-role.test.ts sets: concurrent test files agree on it.
-const PASSWORD = 'opsdeck-app-test-password';
 
 type Agent = request.Agent;
 type Event = { id: string; type: 'exposure' | 'conversion'; userId: string; variant?: string; value?: number; at?: string; metric?: string };
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let appDb: ReturnType<typeof createDatabase>;
+let appDb: Database;
 let app: ReturnType<typeof createApp>['app'];
 let admin: Agent;
 let reader: Agent;
@@ -33,11 +31,7 @@ const flags = new Map<string, FlagDefinition>();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await adminQuery(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD '${PASSWORD}'`);
-  const url = new URL(db.url);
-  url.username = APP_ROLE;
-  url.password = PASSWORD;
-  appDb = createDatabase({ url: url.toString(), max: 8 });
+  appDb = await appRoleDatabase(db, { max: 8 });
   ({ app } = createApp({
     config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }),
     logger: createLogger({ level: 'silent' }),

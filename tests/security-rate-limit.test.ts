@@ -3,11 +3,10 @@
 // problem+json `rate_limited` and a Retry-After in seconds, before anything runs. The count is per
 // operator and lives in PostgreSQL, so it holds across app instances.
 import request from 'supertest';
-import { adminQuery, createTestDatabase } from './support/database.js';
+import { appRoleDatabase, createTestDatabase } from './support/database.js';
 import { loginAs } from './support/app.js';
 import { cookieHeader, createConfiguredApp, securityDenials, sharedSessionSecret } from './support/security-app.js';
 import { createDatabase } from '../src/db/database.js';
-import { APP_ROLE } from '../src/db/open-database.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -127,12 +126,7 @@ describe('a lower limit (OPERATOR_WRITE_LIMIT_PER_HOUR=5)', () => {
   });
 
   it('works as the app\'s database role (the migration grants it the table)', async () => {
-    // The password app-role.test.ts sets too: a local test server only.
-    await adminQuery(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD 'opsdeck-app-test-password'`);
-    const url = new URL(db.url);
-    url.username = APP_ROLE;
-    url.password = 'opsdeck-app-test-password';
-    const appDb = createDatabase({ url: url.toString(), max: 2 });
+    const appDb = await appRoleDatabase(db, { max: 2 });
     try {
       const app = createConfiguredApp(appDb, { env });
       const { agent, id } = await loginAs(app, db, ['support_agent']);

@@ -153,10 +153,11 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
   async function inActionTransaction(client: pg.PoolClient, execution: Execution, runId: string, startedAt: Date) {
     const { action, actor, request, keyScope, origin = {} } = execution;
     const sql = pgExecutor(client);
+    const tag = sqlTag(client);
     const ctx: ActionContext<unknown> = {
       // Prisma joins this connection's transaction (src/db/transaction-scope.ts).
-      tx: prisma as unknown as Prisma.TransactionClient, sql: sqlTag(client),
-      send: (strings, ...values) => settleAtCommit(sqlTag(client)(strings, ...values)),
+      tx: prisma as unknown as Prisma.TransactionClient, sql: tag,
+      send: (strings, ...values) => settleAtCommit(tag(strings, ...values)),
       input: request.input, target: request.target, actor, reasonCode: request.reasonCode, note: request.note,
       runId, now: startedAt, limit: limitLookup(client, action, actor),
     };

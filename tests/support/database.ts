@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { withDatabase } from '../../src/db/urls.js';
+import { APP_ROLE } from '../../src/db/open-database.js';
 import { templateDb, testDbPrefix } from './test-postgres.js';
 
 export function testAdminUrl(): string {
@@ -38,4 +39,16 @@ export async function createTestDatabase(): Promise<Database & { drop: () => Pro
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
+}
+
+// The password the tests give the application role: a local test server only.
+const APP_ROLE_TEST_PASSWORD = 'opsdeck-app-test-password';
+
+/** The same database as the app's restricted role (opsdeck_app) sees it, as the platform connects. */
+export async function appRoleDatabase(db: Pick<Database, 'url'>, { max = 5 }: { max?: number } = {}): Promise<Database> {
+  await adminQuery(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD '${APP_ROLE_TEST_PASSWORD}'`);
+  const url = new URL(db.url);
+  url.username = APP_ROLE;
+  url.password = APP_ROLE_TEST_PASSWORD;
+  return createDatabase({ url: url.toString(), max });
 }
