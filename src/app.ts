@@ -49,6 +49,8 @@ import { buildFlagCatalog, checkActionFlags } from './flags/flag-catalog.js';
 import { createFlagService, type FlagEvaluator, type FlagService } from './flags/flag-service.js';
 import { createFeatureGate } from './flags/feature-gate.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
+import type { UnleashAdmin } from './flags/unleash-admin.js';
+import { createWinnerRolloutRoutes } from './experiments/winner-rollout.js';
 
 export type AppDeps = {
   config: Config;
@@ -68,6 +70,8 @@ export type AppDeps = {
   flagDefinitions?: FlagDefinitions;
   /** The in-process flag client that evaluates declared flags; absent (tests), every flag serves its declared default. */
   flagClient?: FlagEvaluator | null;
+  /** Unleash's Admin API (src/flags/unleash-admin.ts) for approved flag change requests; absent, they fail with 503. */
+  unleashAdmin?: UnleashAdmin | null;
 };
 
 /** Express's `trust proxy`: TRUST_PROXY's addresses, or a TLS proxy on loopback when cookies are Secure. */
@@ -78,7 +82,7 @@ function trustedProxies(config: Config): false | 'loopback' | ((ip: string) => b
   return (ip) => isInList(proxies, ip);
 }
 
-export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, mfaEncryptionKey, impersonationJwtKey, flagDefinitions, flagClient = null }: AppDeps): {
+export function createApp({ config, logger, db, plugins, sessionSecret, unleashState, audit, auditSigningKey, mfaEncryptionKey, impersonationJwtKey, flagDefinitions, flagClient = null, unleashAdmin = null }: AppDeps): {
   app: express.Express;
   close: () => Promise<void>;
   /** The action runner and what hangs off it; boot starts their workers (src/actions/action-background.ts). */
@@ -104,7 +108,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     config, pool: db.pool, auth, sessionAudit, actions: rbac.actions,
     secretBox: createSecretBox(mfaEncryptionKey), logger: logger.child({ component: 'mfa' }),
   });
-  const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate });
+  const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform: { unleash: unleashAdmin } });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   const admin = createAdmin({
     prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin,
@@ -167,6 +171,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createBulkRoutes({ bulk: actions.bulk, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createExperimentRoutes({ experiments, access }));
+  api.use(createWinnerRolloutRoutes({ experiments, runner: actions.runner, access }));
   api.use(createFlagRoutes({ flags, access }));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));

@@ -14,7 +14,7 @@ import { AppError, forbidden, problemOf } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { can } from '../rbac/access.js';
 import { createApproval, approvalView, type ApprovalPayload } from '../approvals/approval-store.js';
-import type { ActionActor, ActionContext, ActionDefinition, ApprovalNeed, DomainEventInput, EntityChange, OutboxMessage, SqlTag } from './define-action.js';
+import type { ActionActor, ActionContext, ActionDefinition, ActionPlatform, ApprovalNeed, DomainEventInput, EntityChange, OutboxMessage, SqlTag } from './define-action.js';
 import { parseActionRequest, type ParsedRequest } from './action-request.js';
 import { checkIdempotencyKey, requestHash, type IdempotencyStore, type KeyScope } from './idempotency.js';
 import { problemResponse, unknownAction } from './action-errors.js';
@@ -95,7 +95,7 @@ export const actorOf = (operator: ActionRequest['operator']): ActionActor => ({
   impersonatedUserId: operator.impersonatedUserId ?? null,
 });
 
-export function createActionRunner({ db, audit, idempotency, outbox, actions, logger, gate }: {
+export function createActionRunner({ db, audit, idempotency, outbox, actions, logger, gate, platform = { unleash: null } }: {
   db: { pool: pg.Pool; prisma: PrismaClient };
   audit: AuditService;
   idempotency: IdempotencyStore;
@@ -104,6 +104,8 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
   logger: Logger;
   /** Refuses actions whose `flag` is off (src/flags/feature-gate.ts); absent, no action is gated. */
   gate?: FeatureGate;
+  /** Services actions may call besides the database (define-action.ts ActionPlatform). */
+  platform?: ActionPlatform;
 }): ActionRunner & { execute: (execution: Execution) => Promise<ExecutionResult>; get: (id: string) => ActionDefinition | undefined } {
   const byId = new Map(actions.map((a) => [a.id, a]));
   // JSON Schemas are derived once, not on every GET /api/actions.
@@ -160,6 +162,13 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
       send: (strings, ...values) => settleAtCommit(tag(strings, ...values)),
       input: request.input, target: request.target, actor, reasonCode: request.reasonCode, note: request.note,
       runId, now: startedAt, limit: limitLookup(client, action, actor),
+      approvalId: origin.approvalId ?? null, platform,
+      writeAhead: async (after) => {
+        await audit.appendStandalone({
+          actor, action: action.id, entityType: request.target.type, entityId: request.target.id, reasonCode: request.reasonCode, note: request.note,
+          after: { runId, ...origin, ...after }, outcome: 'attempted',
+        });
+      },
     };
     const state = await action.load(ctx);
 
@@ -280,6 +289,8 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
       if (action.flag && gate) await gate.require(action.flag, { actor, entityType: 'action', entityId: action.id, what: action.title });
       const key = checkIdempotencyKey(idempotencyKey);
       const request = parseActionRequest(action, body);
+      // Checks against outside systems: refused here, nothing is claimed or stored.
+      if (action.validate) await action.validate({ input: request.input, target: request.target, actor, platform });
       const keyScope = { operatorId: operator.id, scope: action.id, key };
       const claim = await idempotency.claim(keyScope, requestHash(body));
       if (claim.kind === 'replay') return { status: claim.status, body: claim.body, isReplay: true };

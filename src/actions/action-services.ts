@@ -8,6 +8,7 @@ import type { OperatorAuth } from '../auth/operator-auth.js';
 import type { Logger } from '../platform/logger.js';
 import type { Plugin } from '../platform/plugin.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
+import type { ActionPlatform } from './define-action.js';
 import { createApprovalService } from '../approvals/approval-service.js';
 import { createActionRunner } from './action-runner.js';
 import { createBulkJobService } from './bulk-jobs.js';
@@ -15,15 +16,17 @@ import { createIdempotencyStore } from './idempotency.js';
 import { createJobQueue, createOutbox } from './outbox.js';
 import { createRunService } from './run-service.js';
 
-export function createActionServices({ db, audit, auth, logger, rbac, plugins, gate }: {
+export function createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform }: {
   db: Database; audit: AuditService; auth: OperatorAuth; logger: Logger; rbac: RbacModel; plugins: Plugin[];
   /** Feature flags' kill switches (src/flags/feature-gate.ts), for the runner and bulk jobs. */
   gate?: FeatureGate;
+  /** What actions may call besides the database (Unleash's Admin API for flag changes). */
+  platform?: ActionPlatform;
 }) {
   const boss = createJobQueue({ pool: db.pool });
   const outbox = createOutbox({ boss, pool: db.pool, logger, handlers: Object.assign({}, ...plugins.map((p) => p.outboxHandlers ?? {})) });
   const idempotency = createIdempotencyStore({ pool: db.pool });
-  const runner = createActionRunner({ db, audit, idempotency, outbox, actions: rbac.actions, logger, gate });
+  const runner = createActionRunner({ db, audit, idempotency, outbox, actions: rbac.actions, logger, gate, platform });
   const runs = createRunService({ prisma: db.prisma, audit, idempotency, runner });
   const approvals = createApprovalService({ prisma: db.prisma, audit, auth, idempotency, runner });
   const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate });

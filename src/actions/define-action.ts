@@ -6,6 +6,7 @@ import type { Prisma } from '@prisma/client';
 import type { z } from 'zod/v4';
 import type { Permission } from '../rbac/permissions.js';
 import type { FlagKey } from '../flags/flag-catalog.js';
+import type { UnleashAdmin } from '../flags/unleash-admin.js';
 
 /** Who runs the action: the requester, also when an approval executes it later. */
 export type ActionActor = {
@@ -44,6 +45,18 @@ export type OutboxMessage = {
 /** Parameterised SQL in the action's transaction: ctx.sql<Row>`SELECT ... WHERE id = ${id}` gives the rows. */
 export type SqlTag = <T = Record<string, unknown>>(strings: TemplateStringsArray, ...values: unknown[]) => Promise<T[]>;
 
+/**
+ * Platform services an action may call besides the database, wired once in src/app.ts (the core's
+ * actions use them: src/actions/core-actions.ts). Each is null where the deployment has none.
+ */
+export type ActionPlatform = {
+  /** Unleash's Admin API (src/flags/unleash-admin.ts), for flag change requests. */
+  unleash: UnleashAdmin | null;
+};
+
+/** What `validate` sees: the parsed request, before anything is claimed or stored. */
+export type ValidationContext<I> = { input: I; target: ActionTarget; actor: ActionActor; platform: ActionPlatform };
+
 export type ActionContext<I> = {
   /**
    * Prisma inside the action's transaction (src/db/transaction-scope.ts). Convenient, but each call
@@ -64,6 +77,15 @@ export type ActionContext<I> = {
   note: string | null;
   runId: string;
   now: Date;
+  /** The approval request this execution carries out (also on its retries); null for a direct run. */
+  approvalId: string | null;
+  platform: ActionPlatform;
+  /**
+   * Write-ahead for a side effect outside the database done inside `run` (an external API call):
+   * appends an `attempted` audit row for the target in a transaction of its own, committed before
+   * it returns, so the call is on record even if this action's transaction later fails to commit.
+   */
+  writeAhead: (after: Record<string, unknown>) => Promise<void>;
   /**
    * The actor's limit for this action in a currency (minor units): the highest any of their roles
    * sets (role data, `limits`); 0 when none does.
@@ -120,6 +142,12 @@ export type ActionDefinition<I = any, S = any, R extends Record<string, unknown>
   /** Accepted reason codes; a request must name one of them. */
   reasonCodes: readonly string[];
   policy?: ActionPolicy<I, S>;
+  /**
+   * Checks the input against the world outside the database (e.g. the flag as Unleash has it) when
+   * the request is submitted, before the idempotency claim: a 422 here stores nothing (no run, no
+   * approval request). Not called again when an approved request executes: load/run check then.
+   */
+  validate?: (ctx: ValidationContext<I>) => Promise<void>;
   /**
    * Locks and reads the target, checks the preconditions, and returns what policy and run need.
    * Throws `actionRefused` (an expected outcome) or `notFound`. Runs in the transaction, before the

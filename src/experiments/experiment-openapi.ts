@@ -4,6 +4,7 @@
 import { z } from 'zod/v4';
 import { eventBatchSchema, MAX_BATCH_EVENTS } from './event-batch.js';
 import { defineExperimentBody } from './experiment-types.js';
+import { rolloutWinnerBody } from './winner-rollout.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,5 +62,21 @@ export const EXPERIMENT_OPERATIONS: Record<string, Json> = {
       + 'Bonferroni-adjusted value. `srm`: chi-square goodness of fit of exposures against the weights (mismatch below `srmAlpha`, default 0.001). '
       + '`winner` only when an adjusted p < alpha, every variant has `minSamplePerVariant` exposed users and there is no SRM; else `reasons`.',
     responses: { 200: { description: '`{ experiment, confidence, alpha, correction, variants: [...], srm, winner, reasons, computedAt }`' }, 404: problem('No such experiment.') },
+  },
+  'POST /api/experiments/{key}/rollout-winner': {
+    description: 'When the results declare a winner, submits the `flag.change` action for the experiment\'s flag (kind `variants`: the winner '
+      + '1000, every other variant 0, in `environment`, default development) with reason `experiment_winner`: checked against Unleash, then '
+      + 'stored as an approval request that a second operator holding `flag.change` approves (docs/adr/0013-flag-change-requests.md). '
+      + 'Needs an `Idempotency-Key` header, like every action.',
+    parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', maxLength: 255 } }],
+    requestBody: body(rolloutWinnerBody),
+    responses: {
+      202: { description: '`{ approval }`: the pending flag change request with its exact payload.' },
+      403: problem('`forbidden`: the caller lacks `flag.change`.'),
+      404: problem('No such experiment.'),
+      409: problem('`no_winner` (with the results\' `reasons`); nothing is stored.'),
+      422: problem('`validation_failed`: Unleash has no such flag, environment or variants (nothing is stored).'),
+      503: problem('`unleash_unavailable`: the flag could not be read from Unleash; nothing is stored.'),
+    },
   },
 };

@@ -13,6 +13,7 @@ import { createUnleashSupervisor } from '../flags/unleash-supervisor.js';
 import { createFlagClient } from '../flags/unleash-client.js';
 import { buildFlagCatalog } from '../flags/flag-catalog.js';
 import { syncFlags } from '../flags/flag-sync.js';
+import { createUnleashAdmin } from '../flags/unleash-admin.js';
 import { seedFirstRun } from '../seed/first-run.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import { createAuditService } from '../audit/audit-service.js';
@@ -145,6 +146,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     const { app, close, actions, impersonation } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
       mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags, flagClient: flags,
+      unleashAdmin: createUnleashAdmin({ url: unleashUrl, adminToken: secrets.unleashAdminToken }),
     });
     undo.push({ name: 'session store', run: close });
     // ---- Actions: outbox and bulk workers, approval and idempotency sweeps

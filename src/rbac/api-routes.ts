@@ -53,6 +53,8 @@ export const API_ROUTES = [
   { method: 'PUT', path: '/api/experiments/:key', permission: 'experiment.manage', summary: 'Create an experiment, or change its design (while a draft) and lifecycle; audited' },
   { method: 'POST', path: '/api/experiments/:key/events', permission: 'experiment.ingest', summary: 'A batch of up to 10,000 exposure and conversion events: all or nothing, idempotent per event id' },
   { method: 'GET', path: '/api/experiments/:key/results', permission: 'experiment.read', summary: 'Per-variant exposures, conversions, rates with 95% intervals, lift, p-values, the sample-ratio check and the winner' },
+  // Four-eyes flag changes (docs/adr/0013-flag-change-requests.md): raises a flag.change request (the runner checks it again).
+  { method: 'POST', path: '/api/experiments/:key/rollout-winner', permission: 'flag.change', summary: 'Request rolling the declared winner out to 100% (a flag.change approval request; 409 no_winner without one)' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;

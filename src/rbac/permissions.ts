@@ -15,6 +15,7 @@ export const CORE_PERMISSIONS = {
   'pii.read': 'See personal data unmasked (emails, phones, addresses, payment details)',
   'user.impersonate': 'Start an impersonation of a customer user',
   'flag.read': 'See feature flags as evaluated',
+  'flag.change': 'Request a feature flag change in Unleash (on/off, rollout, variant weights), and approve another operator\'s (with approval.decide)',
   'experiment.read': 'See experiments and their results (rates, intervals, p-values, the sample-ratio check, the winner)',
   'experiment.manage': 'Create experiments and change their design and lifecycle (draft, running, paused, concluded)',
   'experiment.ingest': 'Send exposure and conversion events of an experiment (POST /api/experiments/{key}/events)',

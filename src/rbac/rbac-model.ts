@@ -8,6 +8,7 @@ import type { Plugin, ResourceAccess, ResourceDefinition, RoleLimits } from '../
 import type { ActionDefinition } from '../actions/define-action.js';
 import { actionBindings, bindingProblems } from '../actions/action-bindings.js';
 import { coreResources } from '../resources/core-resources.js';
+import { coreActions } from '../actions/core-actions.js';
 import { CORE_PERMISSIONS, type Permission, type PermissionCatalog } from './permissions.js';
 import { CORE_SEED_GRANTS, SEED_ROLES, type SeedRole } from './seed-roles.js';
 import { API_ROUTES, type ApiRouteAccess } from './api-routes.js';
@@ -108,7 +109,7 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
   }));
 
   // ---- actions: unique ids, known permissions (the action's and its approvers')
-  const actions = plugins.flatMap((p) => p.actions ?? []);
+  const actions = [...coreActions, ...plugins.flatMap((p) => p.actions ?? [])];
   const actionIds = new Set<string>();
   for (const action of actions) {
     if (actionIds.has(action.id)) problems.push(`action ${action.id} is defined twice`);

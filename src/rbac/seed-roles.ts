@@ -51,6 +51,10 @@ export const CORE_SEED_GRANTS: Record<keyof typeof CORE_PERMISSIONS, SeedRoleKey
   'pii.read': ['risk_agent', 'support_admin'],
   'user.impersonate': ['support_admin'],
   'flag.read': EVERY_ROLE,
+  // Flags switch features for every customer (kill switches, releases, experiment winners): only the
+  // administrators who hold every key change them, and always with a second one approving
+  // (docs/adr/0013-flag-change-requests.md). Grant it to a product role once a deployment has one.
+  'flag.change': [],
   // Experiment results are product analytics: catalog admins (who own what is sold and how it is
   // shown) and client success (who watch customer health) read them. Designing and running
   // experiments is the administrators' for now (Super Admin and Platform admin hold every key);

@@ -1,0 +1,232 @@
+// Four-eyes flag changes against a real Unleash (a supervised child over its own database) and the
+// real unleash-client: a flag change request is checked against Unleash when submitted (422 and
+// nothing stored when it names an unknown flag, environment or variant), cannot be approved by its
+// requester, and once a second operator approves it is applied through the Admin API, visible there
+// and to the flag client, audited with both people. Unleash unreachable at apply time leaves a
+// failed run that a retry applies later. An experiment's declared winner raises such a request;
+// without a winner nothing is requested.
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type request from 'supertest';
+import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
+import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
+import { createUnleashAdmin } from '../src/flags/unleash-admin.js';
+import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
+import { syncFlags } from '../src/flags/flag-sync.js';
+import { freePort } from '../src/platform/free-port.js';
+import { createApp } from '../src/app.js';
+import { createAuditService } from '../src/audit/audit-service.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/platform/logger.js';
+import { plugins } from '../plugins/index.js';
+import { createEmptyDatabase, createTestDatabase } from './support/database.js';
+import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+
+const secret = () => randomBytes(24).toString('hex');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const adminToken = `*:*.${secret()}`;
+const clientToken = `default:development.${secret()}`;
+const backupPath = path.resolve(`.data/test-flag-change-${secret().slice(0, 8)}`);
+const experimentFlag = `checkout-button-${secret().slice(0, 6)}`;
+
+let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let supervisor: UnleashSupervisor;
+let flags: FlagClient;
+type Agent = { agent: request.Agent; id: number };
+let requester: Agent;
+let approver: Agent;
+let outsider: Agent;
+
+async function unleash(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${supervisor.url}/api/admin/projects/default/features${route}`, {
+    method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+const environmentOf = async (key: string, env = 'development') => (await unleash('GET', `/${key}`)).body.environments.find((e: any) => e.name === env);
+const weightsOf = async (key: string) =>
+  Object.fromEntries((await environmentOf(key)).strategies[0].variants.map((v: { name: string; weight: number }) => [v.name, v.weight]));
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(100);
+  }
+  return check();
+}
+
+const submit = (agent: request.Agent, key: string, input: Record<string, unknown>, reasonCode = 'planned_release') =>
+  agent.post('/api/actions/flag.change').set('Idempotency-Key', randomUUID()).send({ target: { type: 'flag', id: key }, input, reasonCode });
+const stored = async () => {
+  const { rows } = await db.pool.query(`SELECT (SELECT count(*) FROM approval_requests)::int AS approvals, (SELECT count(*) FROM action_runs)::int AS runs`);
+  return rows[0] as { approvals: number; runs: number };
+};
+const auditOf = async (key: string) =>
+  (await db.pool.query(`SELECT operator_id, action, outcome, reason_code, before, after FROM audit.inbox WHERE entity_type = 'flag' AND entity_id = $1 ORDER BY seq`, [key])).rows;
+
+beforeAll(async () => {
+  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
+  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
+  await supervisor.start();
+  await syncFlags({ url: supervisor.url, adminToken, catalog: buildFlagCatalog(plugins), logger: silent });
+  // An experiment's flag as a product manager makes it: a 100% rollout splitting control/treatment 50/50.
+  expect((await unleash('POST', '', { name: experimentFlag, type: 'experiment' })).status).toBe(201);
+  expect((await unleash('POST', `/${experimentFlag}/environments/development/strategies`, {
+    name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'default', groupId: experimentFlag },
+    variants: [{ name: 'control', weight: 500, weightType: 'fix', stickiness: 'default' }, { name: 'treatment', weight: 0, weightType: 'variable', stickiness: 'default' }],
+  })).status).toBe(200);
+  expect((await unleash('POST', `/${experimentFlag}/environments/development/on`)).status).toBe(200);
+  flags = createFlagClient({ url: supervisor.url, clientToken, appName: 'opsdeck-flag-change-test', backupPath, logger: silent, refreshIntervalMs: 500 });
+  expect(await flags.ready(10_000)).toBe(true);
+
+  const { app } = createApp({
+    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
+    sessionSecret: secret(), unleashState: flags.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
+    mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: flags, flagClient: flags, unleashAdmin: createUnleashAdmin({ url: supervisor.url, adminToken }),
+  });
+  [requester, approver, outsider] = await Promise.all([loginAs(app, db, ['platform_admin']), loginAs(app, db, ['super_admin']), loginAs(app, db, ['catalog_admin'])]);
+}, 120_000);
+
+afterAll(async () => {
+  await flags?.destroy();
+  await supervisor?.stop();
+  await Promise.all([unleashDb?.drop(), db?.drop()]);
+  await fs.rm(backupPath, { recursive: true, force: true });
+});
+
+it('refuses an operator without flag.change (403), and input Unleash does not match (422), storing nothing', async () => {
+  const before = await stored();
+  const denied = await submit(outsider.agent, 'opsdeck.impersonation', { kind: 'disable', environment: 'development' }).expect(403);
+  expect(denied.body).toMatchObject({ code: 'forbidden' });
+  const invalid: [string, Record<string, unknown>, RegExp][] = [
+    ['no-such-flag', { kind: 'enable', environment: 'development' }, /Unleash has no flag no-such-flag/],
+    ['opsdeck.impersonation', { kind: 'enable', environment: 'staging' }, /input\.environment: .*no environment staging/],
+    [experimentFlag, { kind: 'variants', environment: 'development', weights: { control: 500, blue: 500 } }, /input\.weights: unknown variant blue/],
+    [experimentFlag, { kind: 'variants', environment: 'development', weights: { control: 1000 } }, /input\.weights: every variant needs a weight; missing treatment/],
+    [experimentFlag, { kind: 'variants', environment: 'development', weights: { control: 400, treatment: 500 } }, /input\.weights: the weights sum to 900, not 1000/],
+    [experimentFlag, { kind: 'rollout', environment: 'development', percentage: 101 }, /input\.percentage/],
+    [experimentFlag, { kind: 'enable', environment: 'development', percentage: 50 }, /input\.percentage: only for kind rollout/],
+    ['opsdeck.impersonation', { kind: 'variants', environment: 'development', weights: { a: 1000 } }, /input\.weights: .* has no variants/],
+  ];
+  for (const [key, input, detail] of invalid) {
+    const res = await submit(requester.agent, key, input).expect(422);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'validation_failed', detail: expect.stringMatching(detail) });
+  }
+  expect(await stored()).toEqual(before);
+}, 30_000);
+
+it('cannot be approved by its requester; approved by a second operator it shows in Unleash and in the flag client, audited with both people', async () => {
+  const key = 'opsdeck.impersonation';
+  expect(flags.isEnabled(key, {}, true)).toBe(true);
+  const requested = await submit(requester.agent, key, { kind: 'disable', environment: 'development' }, 'incident_mitigation').expect(202);
+  const approval = requested.body.approval;
+  expect(approval).toMatchObject({
+    status: 'pending', actionId: 'flag.change', requestedBy: requester.id, approverPermission: 'flag.change', approvalsRequired: 1,
+    target: { type: 'flag', id: key }, payload: { target: { type: 'flag', id: key }, input: { kind: 'disable', environment: 'development' }, reasonCode: 'incident_mitigation' },
+  });
+  // The inbox of the second operator shows it with its exact payload.
+  const inbox = (await approver.agent.get('/api/approvals?view=for_me').expect(200)).body.items;
+  expect(inbox.find((a: { id: string }) => a.id === approval.id)?.payload).toEqual(approval.payload);
+
+  const self = await requester.agent.post(`/api/approvals/${approval.id}/approve`).send({}).expect(403);
+  expect(self.body.code).toBe('self_approval_forbidden');
+  expect((await environmentOf(key)).enabled).toBe(true);
+
+  const approved = await approver.agent.post(`/api/approvals/${approval.id}/approve`).send({ note: 'confirmed with on-call' }).expect(200);
+  expect(approved.body).toMatchObject({ approval: { status: 'approved' }, run: { status: 'succeeded', actionId: 'flag.change' }, problem: null });
+  expect((await environmentOf(key)).enabled).toBe(false);
+  expect(await waitFor(() => flags.isEnabled(key, {}, true) === false, 10_000)).toBe(true);
+  expect((await requester.agent.get('/api/flags').expect(200)).body.items.find((f: { key: string }) => f.key === key)).toMatchObject({ enabled: false, source: 'unleash' });
+
+  const rows = await auditOf(key);
+  const people = { approvalId: approval.id, requestedBy: requester.id, approvedBy: [approver.id] };
+  // Write-ahead before the Admin API call, then the run's attempt and the applied change.
+  expect(rows.map((r) => [r.action, r.outcome])).toEqual([['flag.change', 'attempted'], ['flag.change', 'attempted'], ['flag.change', 'succeeded']]);
+  expect(rows[0]).toMatchObject({ operator_id: requester.id, after: expect.objectContaining({ phase: 'applying_to_unleash', ...people }) });
+  expect(rows[2]).toMatchObject({
+    operator_id: requester.id, reason_code: 'incident_mitigation',
+    before: { enabled: true }, after: { enabled: false, change: { kind: 'disable', environment: 'development' }, ...people },
+  });
+  const decided = (await db.pool.query(`SELECT operator_id, outcome FROM audit.inbox WHERE action = 'approval.approve' AND entity_id = $1 ORDER BY seq`, [approval.id])).rows;
+  expect(decided).toEqual([{ operator_id: requester.id, outcome: 'denied' }, { operator_id: approver.id, outcome: 'succeeded' }]);
+
+  // And back on, the same way (rollout of a release is symmetric).
+  const again = await submit(requester.agent, key, { kind: 'enable', environment: 'development' }).expect(202);
+  await approver.agent.post(`/api/approvals/${again.body.approval.id}/approve`).send({}).expect(200);
+  expect(await waitFor(() => flags.isEnabled(key, {}, false) === true, 10_000)).toBe(true);
+}, 60_000);
+
+it('sets the rollout percentage of the flexibleRollout strategy', async () => {
+  const requested = await submit(requester.agent, experimentFlag, { kind: 'rollout', environment: 'development', percentage: 25 }, 'gradual_rollout').expect(202);
+  await approver.agent.post(`/api/approvals/${requested.body.approval.id}/approve`).send({}).expect(200);
+  const env = await environmentOf(experimentFlag);
+  expect(env.strategies).toHaveLength(1);
+  expect(env.strategies[0].parameters).toMatchObject({ rollout: '25', groupId: experimentFlag });
+  expect(await weightsOf(experimentFlag)).toEqual({ control: 500, treatment: 500 });
+  const last = (await auditOf(experimentFlag)).at(-1);
+  expect(last).toMatchObject({ outcome: 'succeeded', before: { rollout: 100 }, after: { rollout: 25 } });
+}, 30_000);
+
+it('with Unleash unreachable at apply time leaves a failed run, audited as failed, that a retry applies later', async () => {
+  const requested = await submit(requester.agent, experimentFlag, { kind: 'variants', environment: 'development', weights: { control: 200, treatment: 800 } }).expect(202);
+  const approvalId = requested.body.approval.id as string;
+  await supervisor.stop();
+  try {
+    const approved = await approver.agent.post(`/api/approvals/${approvalId}/approve`).send({}).expect(200);
+    expect(approved.body.approval.status).toBe('approved');
+    expect(approved.body.problem).toMatchObject({ code: 'unleash_unavailable', status: 503 });
+  } finally {
+    await supervisor.start();
+  }
+  const failed = (await requester.agent.get('/api/runs?status=failed&actionId=flag.change').expect(200)).body.items;
+  expect(failed).toHaveLength(1);
+  expect(failed[0]).toMatchObject({ status: 'failed', approvalId, error: { code: 'unleash_unavailable' }, retriedByRunId: null });
+  expect(await weightsOf(experimentFlag)).toEqual({ control: 500, treatment: 500 });
+  // Attempted and failed, never audited as applied (Unleash could not even be read: no write-ahead row either).
+  const ofRun = (await auditOf(experimentFlag)).filter((r) => r.after?.runId === failed[0].id);
+  expect(ofRun.map((r) => [r.outcome, r.operator_id])).toEqual([['attempted', requester.id], ['failed', requester.id]]);
+  expect(ofRun[1].after.error).toMatchObject({ code: 'unleash_unavailable' });
+
+  const retried = await requester.agent.post(`/api/runs/${failed[0].id}/retry`).set('Idempotency-Key', randomUUID()).expect(200);
+  expect(retried.body.run).toMatchObject({ status: 'succeeded', approvalId, retryOfRunId: failed[0].id });
+  expect(await weightsOf(experimentFlag)).toEqual({ control: 200, treatment: 800 });
+  expect((await auditOf(experimentFlag)).at(-1)).toMatchObject({
+    outcome: 'succeeded', before: { variants: [{ name: 'control', weight: 500 }, { name: 'treatment', weight: 500 }] },
+    after: { variants: [{ name: 'control', weight: 200 }, { name: 'treatment', weight: 800 }], requestedBy: requester.id, approvedBy: [approver.id] },
+  });
+}, 90_000);
+
+it('raises a request to roll an experiment\'s winner out to 100% only once the results declare one', async () => {
+  await requester.agent.put(`/api/experiments/${experimentFlag}`)
+    .send({ status: 'running', minSamplePerVariant: 50, variants: [{ name: 'control', isControl: true, weight: 1 }, { name: 'treatment', weight: 1 }] }).expect(201);
+  const rollout = () => requester.agent.post(`/api/experiments/${experimentFlag}/rollout-winner`).set('Idempotency-Key', randomUUID()).send({});
+  const before = await stored();
+  const none = await rollout().expect(409);
+  expect(none.body).toMatchObject({ code: 'no_winner', reasons: expect.arrayContaining([expect.any(String)]) });
+  expect(await stored()).toEqual(before);
+  await outsider.agent.post(`/api/experiments/${experimentFlag}/rollout-winner`).set('Idempotency-Key', randomUUID()).send({}).expect(403);
+
+  // 200 users a variant; treatment converts 60%, control 10%.
+  const events = ['control', 'treatment'].flatMap((variant) => Array.from({ length: 200 }, (_, i) => [
+    { id: `e-${variant}-${i}`, type: 'exposure', userId: `${variant}-${i}`, variant },
+    ...(i < (variant === 'treatment' ? 120 : 20) ? [{ id: `c-${variant}-${i}`, type: 'conversion', userId: `${variant}-${i}` }] : []),
+  ]).flat());
+  await requester.agent.post(`/api/experiments/${experimentFlag}/events`).send({ events }).expect(200);
+  expect((await requester.agent.get(`/api/experiments/${experimentFlag}/results`).expect(200)).body.winner).toBe('treatment');
+
+  const raised = await rollout().expect(202);
+  expect(raised.body.approval).toMatchObject({
+    status: 'pending', actionId: 'flag.change', requestedBy: requester.id,
+    payload: { target: { type: 'flag', id: experimentFlag }, input: { kind: 'variants', environment: 'development', weights: { control: 0, treatment: 1000 } }, reasonCode: 'experiment_winner' },
+  });
+  expect(await weightsOf(experimentFlag)).toEqual({ control: 200, treatment: 800 });
+  await approver.agent.post(`/api/approvals/${raised.body.approval.id}/approve`).send({}).expect(200);
+  expect(await weightsOf(experimentFlag)).toEqual({ control: 0, treatment: 1000 });
+  expect(await waitFor(() => flags.definition(experimentFlag)?.strategies?.[0]?.variants?.find((v) => v.name === 'treatment')?.weight === 1000, 10_000)).toBe(true);
+}, 60_000);
