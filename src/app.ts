@@ -51,6 +51,8 @@ import { createFeatureGate } from './flags/feature-gate.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
 import type { UnleashAdmin } from './flags/unleash-admin.js';
 import { createWinnerRolloutRoutes } from './experiments/winner-rollout.js';
+import { createFlagAdminResource } from './flags/flag-admin-resource.js';
+import { extraResourceGuards } from './admin/create-admin.js';
 
 export type AppDeps = {
   config: Config;
@@ -110,9 +112,10 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform: { unleash: unleashAdmin } });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
+  const flagAdmin = createFlagAdminResource({ catalog: flagCatalog, flags: flagClient });
   const admin = createAdmin({
     prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin,
-    extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) }), createExperimentAdminResource({ prisma: db.prisma })],
+    extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) }), createExperimentAdminResource({ prisma: db.prisma }), flagAdmin],
   });
   const impersonation = createImpersonation({ config, db, audit, auth, plugins, actions: rbac.actions, privateKey: impersonationJwtKey, logger, gate });
   const requestSecurity = createRequestSecurity({ config, pool: db.pool, audit, logger, adminLoginPath: admin.options.loginPath.slice(admin.options.rootPath.length) });
@@ -148,7 +151,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     ...requestSecurity.admin,
     refreshOperator({ auth }),
     impersonation.adminMiddleware({ logoutPath: admin.options.logoutPath.slice(admin.options.rootPath.length) }),
-    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }], audit }),
+    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }, ...extraResourceGuards([flagAdmin], rbac.actions)], audit }),
     componentsBundle(admin),
     createAdminRouter({ admin, login: operatorSecurity.login, session, logger, sessionAudit }),
   );

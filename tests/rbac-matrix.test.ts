@@ -53,6 +53,7 @@ const ROUTE_SAMPLES: Record<string, { path: string; allowed: number; body?: obje
   'PUT /api/experiments/:key': { path: '/api/experiments/matrix-experiment', allowed: 422 },
   'POST /api/experiments/:key/events': { path: '/api/experiments/no-such-experiment/events', allowed: 404 },
   'GET /api/experiments/:key/results': { path: '/api/experiments/no-such-experiment/results', allowed: 404 },
+  'POST /api/experiments/:key/rollout-winner': { path: '/api/experiments/no-such-experiment/rollout-winner', allowed: 404 },
 };
 type Outcome = 'allowed' | 'denied' | string;
 

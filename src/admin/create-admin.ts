@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import AdminJS, { type Action, type ActionContext, type ActionRequest, type ActionResponse, type PropertyOptions, type ResourceWithOptions } from 'adminjs';
 import { Database, getModelByName } from '@adminjs/prisma';
 import type { PrismaClient } from '@prisma/client';
-import type { ResourceDefinition } from '../platform/plugin.js';
+import type { ResourceAccess, ResourceDefinition } from '../platform/plugin.js';
+import type { ActionDefinition } from '../actions/define-action.js';
 import { can } from '../rbac/access.js';
 import { ADMIN_ACTIONS, requiredPermission, type RbacModel } from '../rbac/rbac-model.js';
 import { createRbacHooks } from '../hooks/rbac-hooks.js';
@@ -150,6 +151,22 @@ function actionsWithAccess(definition: ResourceDefinition, configured: Record<st
   );
 }
 
+/**
+ * A resource registered with AdminJS as it is (not a Prisma model: the audit log, experiments,
+ * flags). With `entityType`, the runner's actions on that type are its record buttons, each with its
+ * action's permission, as on a model's resource; `access` is what the admin access guard enforces
+ * for it (extraResourceGuards).
+ */
+export type ExtraAdminResource = ResourceWithOptions & { entityType?: string; access?: ResourceAccess };
+
+/** The guard entries (src/admin/admin-access-guard.ts) of extra resources that declare `access`, runner buttons included. */
+export function extraResourceGuards(extras: readonly ExtraAdminResource[], actions: readonly ActionDefinition[]): Pick<ResourceDefinition, 'model' | 'access'>[] {
+  return extras.filter((e) => e.access).map((extra) => {
+    const buttons = Object.fromEntries(actionBindings({ entityType: extra.entityType }, actions).map((b) => [b.name, b.permission]));
+    return { model: String(extra.options.id), access: { ...extra.access!, actions: { ...buttons, ...extra.access!.actions } } };
+  });
+}
+
 /** The backoffice over the core's resources and those of every installed plugin. */
 export function createAdmin({ prisma, audit, rbac, actions: services, security, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
   prisma: PrismaClient;
@@ -161,8 +178,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
   rbac: RbacModel;
   /** Step-up and the sessions screen; without it, step-up actions and role edits are refused here. */
   security?: AdminSecurity;
-  /** Resources not backed by a Prisma model (the audit log), appended as they are. */
-  extraResources?: ResourceWithOptions[];
+  /** Resources not backed by a Prisma model (the audit log), appended as they are (plus their runner buttons). */
+  extraResources?: ExtraAdminResource[];
   rootPath?: string;
   /** Where the HTTP API is mounted (the bulk form calls it). */
   apiRoot?: string;
@@ -216,15 +233,24 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
       },
     };
   });
+  // Extra resources of an entity type get the runner's buttons, each behind its action's permission.
+  const extras = extraResources.map(({ entityType, access: _guarded, ...extra }) => {
+    if (!entityType) return extra;
+    const buttons = runnerActions({ definition: { entityType }, actions: rbac.actions, runner: services.runner, components, apiRoot, stepUp: security?.stepUp });
+    const guarded = Object.fromEntries(actionBindings({ entityType }, rbac.actions).map((b) => [b.name, {
+      ...buttons[b.name], isAccessible: ({ currentAdmin }: ActionContext) => can(currentAdmin, b.permission),
+    }]));
+    return { ...extra, options: { ...extra.options, actions: { ...extra.options?.actions, ...guarded } } };
+  });
   // Button labels: each runner action's title ("Freeze organization"), and the core screens' own.
   const actionLabels = Object.fromEntries(
-    resources.flatMap((d) => actionBindings(d, rbac.actions)).map((b) => [b.name, b.kind === 'bulk' ? `${b.action.title} (selected)` : b.action.title]),
+    [...resources, ...extraResources].flatMap((d) => actionBindings(d, rbac.actions)).map((b) => [b.name, b.kind === 'bulk' ? `${b.action.title} (selected)` : b.action.title]),
   );
   return new AdminJS({
     rootPath,
     loginPath: `${rootPath}/login`,
     logoutPath: `${rootPath}/logout`,
-    resources: [...adminResources, ...extraResources],
+    resources: [...adminResources, ...extras],
     componentLoader,
     // Where an operator sets up their authenticator and confirms codes; an enrolment-only session lands here.
     pages: { [SECURITY_PAGE]: { component: components.SecurityPage, icon: 'Lock' } },

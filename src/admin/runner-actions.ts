@@ -59,7 +59,8 @@ function readForm(payload: Record<string, unknown> | undefined): { request: Reco
 }
 
 export function runnerActions({ definition, actions, runner, components, apiRoot, stepUp }: {
-  definition: ResourceDefinition;
+  /** A resource definition, or a resource outside the RBAC model that names its entity type (create-admin.ts ExtraAdminResource). */
+  definition: Pick<ResourceDefinition, 'entityType' | 'bulkActions'>;
   actions: readonly ActionDefinition[];
   runner: Pick<ActionRunner, 'submit'>;
   components: AdminComponents;

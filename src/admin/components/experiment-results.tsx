@@ -5,6 +5,7 @@
 import React, { useEffect, useState } from 'react';
 import type { ActionProps } from 'adminjs';
 import { Badge, Box, H3, Loader, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { WinnerRolloutButton } from './winner-rollout-button';
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 type Interval = { low: number; high: number };
@@ -77,7 +78,8 @@ const ExperimentResults = ({ record }: ActionProps) => {
       <H3>{results.experiment.name} <Badge variant={results.experiment.status === 'running' ? 'success' : 'default'}>{results.experiment.status}</Badge></H3>
       <Text mb="lg">Flag <code>{results.experiment.key}</code>; alpha {results.alpha} (Bonferroni over {results.correction.comparisons} comparison{results.correction.comparisons > 1 ? 's' : ''}: {results.correction.perComparisonAlpha.toPrecision(3)} each), minimum {count(results.experiment.minSamplePerVariant)} exposed users per variant.</Text>
       {results.winner
-        ? <MessageBox mb="lg" variant="success" message={`Winner: ${results.winner}`} data-testid="experiment-winner" />
+        ? <><MessageBox mb="lg" variant="success" message={`Winner: ${results.winner}`} data-testid="experiment-winner" />
+          <WinnerRolloutButton experimentKey={results.experiment.key} winner={results.winner} /></>
         : <MessageBox mb="lg" variant="info" message={`No winner declared: ${results.reasons.map((r) => REASONS[r] ?? r).join('; ')}.`} data-testid="experiment-no-winner" />}
       <Text mb="lg" data-testid="experiment-srm">
         Sample-ratio check: {results.srm.pValue === null ? `not possible (${REASONS[results.srm.reason ?? ''] ?? results.srm.reason})` : `chi-square ${results.srm.statistic!.toFixed(2)}, p = ${pValue(results.srm.pValue)} ${results.srm.isMismatch ? `— MISMATCH (below ${results.srm.threshold})` : '— consistent with the weights'}`}
