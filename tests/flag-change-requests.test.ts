@@ -8,7 +8,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import supertest from 'supertest';
 import type request from 'supertest';
+import type { Express } from 'express';
 import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
 import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
 import { createUnleashAdmin } from '../src/flags/unleash-admin.js';
@@ -21,7 +23,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/platform/logger.js';
 import { plugins } from '../plugins/index.js';
 import { createEmptyDatabase, createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { createOperator, credentials, loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
 
 const secret = () => randomBytes(24).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,6 +37,7 @@ let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let supervisor: UnleashSupervisor;
 let flags: FlagClient;
+let app: Express;
 type Agent = { agent: request.Agent; id: number };
 let requester: Agent;
 let approver: Agent;
@@ -84,11 +87,11 @@ beforeAll(async () => {
   flags = createFlagClient({ url: supervisor.url, clientToken, appName: 'opsdeck-flag-change-test', backupPath, logger: silent, refreshIntervalMs: 500 });
   expect(await flags.ready(10_000)).toBe(true);
 
-  const { app } = createApp({
+  ({ app } = createApp({
     config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
     sessionSecret: secret(), unleashState: flags.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
     mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: flags, flagClient: flags, unleashAdmin: createUnleashAdmin({ url: supervisor.url, adminToken }),
-  });
+  }));
   [requester, approver, outsider] = await Promise.all([loginAs(app, db, ['platform_admin']), loginAs(app, db, ['super_admin']), loginAs(app, db, ['catalog_admin'])]);
 }, 120_000);
 
@@ -202,6 +205,16 @@ it('with Unleash unreachable at apply time leaves a failed run, audited as faile
   });
 }, 90_000);
 
+it('maps Unleash refusing a change (4xx) to 502 unleash_refused, never to success', async () => {
+  const admin = createUnleashAdmin({ url: supervisor.url, adminToken });
+  await expect(admin.updateStrategy(experimentFlag, 'development', { id: randomUUID(), name: 'flexibleRollout', parameters: { rollout: '50' } }))
+    .rejects.toMatchObject({ status: 502, code: 'unleash_refused', extensions: { unleashStatus: 404 } });
+  // A client (backend) token is not an admin token: Unleash refuses it.
+  const notAdmin = createUnleashAdmin({ url: supervisor.url, adminToken: clientToken });
+  await expect(notAdmin.setEnabled(experimentFlag, 'development', false)).rejects.toMatchObject({ status: 502, code: 'unleash_refused' });
+  expect((await environmentOf(experimentFlag)).enabled).toBe(true);
+}, 30_000);
+
 it('raises a request to roll an experiment\'s winner out to 100% only once the results declare one', async () => {
   await requester.agent.put(`/api/experiments/${experimentFlag}`)
     .send({ status: 'running', minSamplePerVariant: 50, variants: [{ name: 'control', isControl: true, weight: 1 }, { name: 'treatment', weight: 1 }] }).expect(201);
@@ -230,3 +243,45 @@ it('raises a request to roll an experiment\'s winner out to 100% only once the r
   expect(await weightsOf(experimentFlag)).toEqual({ control: 0, treatment: 1000 });
   expect(await waitFor(() => flags.definition(experimentFlag)?.strategies?.[0]?.variants?.find((v) => v.name === 'treatment')?.weight === 1000, 10_000)).toBe(true);
 }, 60_000);
+
+describe('the backoffice', () => {
+  const resourceApi = (resource: string) => `/admin/api/resources/${resource}`;
+  async function adminLogin(roles: string[]): Promise<Agent> {
+    const operator = await createOperator(db, { roles });
+    const agent = supertest.agent(app);
+    await agent.post('/admin/login').type('form').send(await credentials(operator)).expect(302);
+    return { agent, id: operator.id };
+  }
+
+  it('lists the declared flags with their Unleash state, and its "Change feature flag" button raises a request the Approvals screen shows', async () => {
+    const [product, reviewer, reader] = await Promise.all([adminLogin(['platform_admin']), adminLogin(['super_admin']), adminLogin(['catalog_admin'])]);
+    const key = 'opsdeck.bulk-actions';
+    const list = (await reader.agent.get(`${resourceApi('Flags')}/actions/list`).query({ perPage: 50 }).expect(200)).body.records;
+    expect(list.map((r: { id: string }) => r.id)).toEqual([...buildFlagCatalog(plugins).keys()].sort());
+    expect(list.find((r: { id: string }) => r.id === key).params).toMatchObject({ key, type: 'kill-switch', enabled: true, rollout: 100, source: 'unleash' });
+
+    // Without flag.change the button is refused before anything runs.
+    const body = { input: { kind: 'disable', environment: 'development' }, reasonCode: 'planned_release', note: 'bulk jobs paused for the migration' };
+    const denied = await reader.agent.post(`${resourceApi('Flags')}/records/${key}/flag-change`).send({ actionRequest: JSON.stringify(body), idempotencyKey: randomUUID() });
+    expect(denied.status).toBe(403);
+
+    const requested = await product.agent.post(`${resourceApi('Flags')}/records/${key}/flag-change`).send({ actionRequest: JSON.stringify(body), idempotencyKey: randomUUID() }).expect(200);
+    const approvalId = requested.body.outcome.approvalId as string;
+    expect(approvalId).toMatch(/^[0-9a-f-]{36}$/);
+    const shown = await reviewer.agent.get(`${resourceApi('ApprovalRequest')}/records/${approvalId}/show`).expect(200);
+    expect(shown.body.record.params).toMatchObject({
+      actionId: 'flag.change', status: 'pending', targetType: 'flag', targetId: key,
+      'payload.input.kind': 'disable', 'payload.input.environment': 'development', 'payload.reasonCode': 'planned_release', 'payload.note': 'bulk jobs paused for the migration',
+    });
+    expect((await environmentOf(key)).enabled).toBe(true);
+
+    const approved = await reviewer.agent.post(`${resourceApi('ApprovalRequest')}/records/${approvalId}/approve`).send({ note: 'ok', idempotencyKey: randomUUID() }).expect(200);
+    expect(approved.body.notice).toMatchObject({ type: 'success' });
+    expect((await environmentOf(key)).enabled).toBe(false);
+    expect(await waitFor(async () => (await reader.agent.get(`${resourceApi('Flags')}/records/${key}/show`)).body.record.params.enabled === false, 10_000)).toBe(true);
+
+    const back = await submit(requester.agent, key, { kind: 'enable', environment: 'development' }).expect(202);
+    await approver.agent.post(`/api/approvals/${back.body.approval.id}/approve`).send({}).expect(200);
+    expect((await environmentOf(key)).enabled).toBe(true);
+  }, 60_000);
+});
