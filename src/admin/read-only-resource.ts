@@ -1,8 +1,22 @@
 // An AdminJS resource that is not a Prisma model (the audit log, experiments): the adapter
 // boilerplate once. A subclass names itself, lists its properties and implements count, find,
 // findOne and findMany; create, update and delete are refused here, whatever AdminJS calls.
-import { BaseProperty, BaseResource, type PropertyType } from 'adminjs';
+import { BaseProperty, BaseResource, type ActionContext, type PropertyType } from 'adminjs';
 import { AppError } from '../http/errors.js';
+import { can } from '../rbac/access.js';
+import type { Permission } from '../rbac/permissions.js';
+
+/** AdminJS action options of a read-only resource: list, show and search with `read`; no writes at all. */
+export function readOnlyActions(read: Permission) {
+  const canRead = ({ currentAdmin }: ActionContext) => can(currentAdmin, read);
+  const never = { isAccessible: false, isVisible: false };
+  return {
+    list: { isAccessible: canRead, isVisible: canRead },
+    show: { isAccessible: canRead, isVisible: canRead },
+    search: { isAccessible: canRead, isVisible: canRead },
+    new: never, edit: never, delete: never, bulkDelete: never,
+  };
+}
 
 export abstract class ReadOnlyResource extends BaseResource {
   private readonly props: BaseProperty[];

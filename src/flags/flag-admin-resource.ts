@@ -4,10 +4,9 @@
 // runner's `flag.change` action (a four-eyes request, docs/adr/0013-flag-change-requests.md), which
 // createAdmin adds to this resource like to any resource of entity type `flag`. A few dozen flags:
 // lists are built in memory.
-import { type ActionContext, type BaseRecord, type Filter, type PropertyType } from 'adminjs';
-import { can } from '../rbac/access.js';
+import { type BaseRecord, type Filter, type PropertyType } from 'adminjs';
 import type { ResourceAccess } from '../platform/plugin.js';
-import { ReadOnlyResource } from '../admin/read-only-resource.js';
+import { ReadOnlyResource, readOnlyActions } from '../admin/read-only-resource.js';
 import type { ExtraAdminResource } from '../admin/create-admin.js';
 import type { FlagCatalog } from './flag-catalog.js';
 import type { FlagEvaluator } from './flag-service.js';
@@ -70,9 +69,6 @@ export class FlagResource extends ReadOnlyResource {
   }
 }
 
-const canRead = ({ currentAdmin }: ActionContext) => can(currentAdmin, FLAGS_RESOURCE_ACCESS.read);
-const never = { isAccessible: false, isVisible: false };
-
 /** The "Flags" screen under "Flags & experiments"; `entityType` gives it the runner's flag actions. */
 export function createFlagAdminResource({ catalog, flags }: { catalog: FlagCatalog; flags: Pick<FlagEvaluator, 'definition'> | null }): ExtraAdminResource {
   return {
@@ -86,15 +82,7 @@ export function createFlagAdminResource({ catalog, flags }: { catalog: FlagCatal
       listProperties: ['key', 'type', 'enabled', 'rollout', 'variants', 'source'],
       filterProperties: ['key'],
       showProperties: PROPERTIES.map(([path]) => path),
-      actions: {
-        list: { isAccessible: canRead, isVisible: canRead },
-        show: { isAccessible: canRead, isVisible: canRead },
-        search: { isAccessible: canRead, isVisible: canRead },
-        new: never,
-        edit: never,
-        delete: never,
-        bulkDelete: never,
-      },
+      actions: readOnlyActions(FLAGS_RESOURCE_ACCESS.read),
     },
   };
 }
