@@ -58,6 +58,9 @@ export const CORE_SEED_GRANTS: Record<keyof typeof CORE_PERMISSIONS, SeedRoleKey
   'experiment.read': ['catalog_admin', 'client_success'],
   'experiment.manage': [],
   'experiment.ingest': [],
+  // Machine clients' credentials are the administrators' (Super Admin and Platform admin hold every key).
+  'api_token.read': [],
+  'api_token.manage': [],
   // Sessions are the administrators' (Super Admin and Platform admin hold every key).
   'session.read': [],
   'session.revoke': [],
