@@ -9,17 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { createApp } from '../src/app.js';
-import { createAuditService } from '../src/audit/audit-service.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/platform/logger.js';
 import type { FlagEvaluator } from '../src/flags/flag-service.js';
-import { plugins } from '../plugins/index.js';
 import { createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { createTestApp, loginAs } from './support/app.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let app: ReturnType<typeof createApp>['app'];
+let app: ReturnType<typeof createTestApp>;
 let admin: request.Agent;
 let adminId: number;
 const off = new Set<string>();
@@ -39,11 +34,7 @@ async function newToken(name = 'checkout-web'): Promise<{ token: string; id: num
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = createApp({
-    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
-    sessionSecret: randomBytes(32).toString('hex'), unleashState: () => 'ok', audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }),
-    auditSigningKey: TEST_AUDIT_KEY, mfaEncryptionKey: TEST_MFA_KEY, flagClient: client,
-  }).app;
+  app = createTestApp(db, { flagClient: client });
   ({ agent: admin, id: adminId } = await loginAs(app, db, ['platform_admin']));
   await admin.put(`/api/experiments/${KEY}`).send({ status: 'running', variants: [{ name: 'control', isControl: true, weight: 50 }, { name: 'treatment', weight: 50 }] }).expect(201);
 });

@@ -26,11 +26,11 @@ import type { Plugin } from '../src/platform/plugin.js';
 import { plugins } from '../plugins/index.js';
 import { createEmptyDatabase, createTestDatabase } from './support/database.js';
 import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { within } from './support/within.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 
 const CONSOLE_FLAG = 'marketplace.disputes-console';
 const secret = () => randomBytes(24).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const adminToken = `*:*.${secret()}`;
 const clientToken = `default:development.${secret()}`;
@@ -56,15 +56,6 @@ const toggle = async (key: string, on: boolean) => {
   return res.status;
 };
 
-async function within<T>(timeoutMs: number, probe: () => Promise<T>, check: (value: T) => boolean): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (check(value)) return { value, ms: Date.now() - started };
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
 
 /** The sidebar as AdminJS renders it for the session: resource ids that have a link. */
 async function navigation(agent: request.Agent): Promise<string[]> {

@@ -19,9 +19,9 @@ import { createLogger } from '../src/platform/logger.js';
 import { plugins } from '../plugins/index.js';
 import { createEmptyDatabase, createTestDatabase } from './support/database.js';
 import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { within } from './support/within.js';
 
 const secret = () => randomBytes(24).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const adminToken = `*:*.${secret()}`;
 const clientToken = `default:development.${secret()}`;
@@ -44,16 +44,6 @@ const feature = (key: string) => admin('GET', `/projects/default/features/${key}
 const toggle = (key: string, on: boolean) => admin('POST', `/projects/default/features/${key}/environments/development/${on ? 'on' : 'off'}`);
 const development = (f: any) => f.environments.find((e: any) => e.name === 'development');
 
-/** Polls (no blind sleeps) until `check` holds; answers how long it took, or throws. */
-async function within<T>(timeoutMs: number, probe: () => Promise<T>, check: (value: T) => boolean): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (check(value)) return { value, ms: Date.now() - started };
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
 
 function appWith(client: FlagClient) {
   return createApp({
