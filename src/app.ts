@@ -42,17 +42,21 @@ import { createRequestSecurity } from './http/security/request-security.js';
 import { createImpersonation } from './impersonation/create-impersonation.js';
 import type { ImpersonationService } from './impersonation/impersonation-service.js';
 import { createExperimentService } from './experiments/experiment-service.js';
-import { createExperimentRoutes, EXPERIMENT_EVENTS_PATH, experimentEventsJson } from './experiments/experiment-routes.js';
+import { createExperimentRoutes, EXPERIMENT_EVENTS_PATH, experimentEventsJson, isExperimentEventsPath } from './experiments/experiment-routes.js';
 import { createExperimentAdminResource, EXPERIMENTS_RESOURCE_ID } from './experiments/experiment-admin-resource.js';
 import type { FlagDefinitions } from './experiments/unleash-flag.js';
 import { buildFlagCatalog, checkActionFlags } from './flags/flag-catalog.js';
 import { createFlagService, type FlagEvaluator, type FlagService } from './flags/flag-service.js';
 import { createFeatureGate } from './flags/feature-gate.js';
+import { checkResourceFlags } from './flags/flag-gating.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
 import type { UnleashAdmin } from './flags/unleash-admin.js';
 import { createWinnerRolloutRoutes } from './experiments/winner-rollout.js';
 import { createFlagAdminResource } from './flags/flag-admin-resource.js';
 import { extraResourceGuards } from './admin/create-admin.js';
+import { createApiTokenService } from './auth/api-tokens/api-token-service.js';
+import { createApiTokenRoutes } from './auth/api-tokens/api-token-routes.js';
+import { hasBearerToken, tokenOrOperator } from './auth/api-tokens/bearer-auth.js';
 
 export type AppDeps = {
   config: Config;
@@ -101,6 +105,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   // Throws on a duplicate or malformed flag key, or an action naming an undeclared flag.
   const flagCatalog = buildFlagCatalog(plugins);
   checkActionFlags(flagCatalog, rbac.actions);
+  checkResourceFlags(flagCatalog, rbac.resources);
   const flags = createFlagService({ catalog: flagCatalog, client: flagClient, environment: config.NODE_ENV });
   const gate = createFeatureGate({ flags, audit });
   const guard = createPermissionGuard({ auth, audit });
@@ -114,11 +119,16 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   const flagAdmin = createFlagAdminResource({ catalog: flagCatalog, flags: flagClient });
   const admin = createAdmin({
-    prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin,
+    prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin, flags,
     extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) }), createExperimentAdminResource({ prisma: db.prisma }), flagAdmin],
   });
   const impersonation = createImpersonation({ config, db, audit, auth, plugins, actions: rbac.actions, privateKey: impersonationJwtKey, logger, gate });
-  const requestSecurity = createRequestSecurity({ config, pool: db.pool, audit, logger, adminLoginPath: admin.options.loginPath.slice(admin.options.rootPath.length) });
+  // Client apps post experiment events with an API token (src/auth/api-tokens/).
+  const tokens = createApiTokenService({ pool: db.pool, audit });
+  const requestSecurity = createRequestSecurity({
+    config, pool: db.pool, audit, logger, adminLoginPath: admin.options.loginPath.slice(admin.options.rootPath.length),
+    isTokenCall: (req) => hasBearerToken(req) && isExperimentEventsPath(req.path),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -151,7 +161,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     ...requestSecurity.admin,
     refreshOperator({ auth }),
     impersonation.adminMiddleware({ logoutPath: admin.options.logoutPath.slice(admin.options.rootPath.length) }),
-    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }, ...extraResourceGuards([flagAdmin], rbac.actions)], audit }),
+    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }, ...extraResourceGuards([flagAdmin], rbac.actions)], audit, gate }),
     componentsBundle(admin),
     createAdminRouter({ admin, login: operatorSecurity.login, session, logger, sessionAudit }),
   );
@@ -173,8 +183,12 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createBulkRoutes({ bulk: actions.bulk, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));
-  api.use(createExperimentRoutes({ experiments, access }));
+  api.use(createExperimentRoutes({
+    experiments, access,
+    ingestAccess: tokenOrOperator({ tokens, scope: 'experiments:ingest', route: 'POST /api/experiments/:key/events', sessionGuards: access('POST /api/experiments/:key/events') }),
+  }));
   api.use(createWinnerRolloutRoutes({ experiments, runner: actions.runner, access }));
+  api.use(createApiTokenRoutes({ tokens, access }));
   api.use(createFlagRoutes({ flags, access }));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));

@@ -1,8 +1,9 @@
 // Flags as code against a real Unleash (one supervised child for the file) and the real
 // unleash-client: the declared flags are created at start and never overwritten after; a kill
 // switch turned off in Unleash refuses its feature (403 feature_disabled, audited) within seconds,
-// on the action endpoint and in bulk, and on again restores it; GET /api/flags follows; and with
-// Unleash unreachable the declared defaults are served.
+// on the action endpoint and in bulk, and on again restores it; GET /api/flags follows; with
+// Unleash unreachable the declared defaults are served; Unleash stopping mid-run leaves the
+// last-known values in place, and a restart while it is down serves them from the backup file.
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -18,9 +19,9 @@ import { createLogger } from '../src/platform/logger.js';
 import { plugins } from '../plugins/index.js';
 import { createEmptyDatabase, createTestDatabase } from './support/database.js';
 import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { within } from './support/within.js';
 
 const secret = () => randomBytes(24).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const adminToken = `*:*.${secret()}`;
 const clientToken = `default:development.${secret()}`;
@@ -43,16 +44,6 @@ const feature = (key: string) => admin('GET', `/projects/default/features/${key}
 const toggle = (key: string, on: boolean) => admin('POST', `/projects/default/features/${key}/environments/development/${on ? 'on' : 'off'}`);
 const development = (f: any) => f.environments.find((e: any) => e.name === 'development');
 
-/** Polls (no blind sleeps) until `check` holds; answers how long it took, or throws. */
-async function within<T>(timeoutMs: number, probe: () => Promise<T>, check: (value: T) => boolean): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (check(value)) return { value, ms: Date.now() - started };
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
 
 function appWith(client: FlagClient) {
   return createApp({
@@ -160,3 +151,51 @@ it('serves the declared defaults when Unleash is unreachable and nothing was eve
   for (const item of items) expect(item).toMatchObject({ enabled: catalog.get(item.key)!.default, default: catalog.get(item.key)!.default, source: 'default' });
   expect((await agent.get('/readyz').expect(200)).body).toEqual({ database: 'ok', unleash: 'degraded' });
 }, 30_000);
+
+// Last in the file: it stops Unleash. A flag whose Unleash value differs from its declared default
+// (opsdeck.impersonation: declared on, switched off in Unleash) tells last-known values apart from
+// defaults.
+it('keeps serving last-known values when Unleash stops mid-run, and a restart with Unleash down serves the backup file', async () => {
+  const backupPath = path.join(backupRoot, 'restart');
+  const backupFile = path.join(backupPath, 'unleash-backup-opsdeck-flags-test.json');
+  const newClient = (url: string) => {
+    const client = createFlagClient({ url, clientToken, appName: 'opsdeck-flags-test', backupPath, logger: silent, refreshIntervalMs: 1_000 });
+    clients.push(client);
+    return client;
+  };
+  expect(catalog.get('opsdeck.impersonation')!.default).toBe(true);
+  await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
+  expect((await toggle('opsdeck.impersonation', false)).status).toBe(200);
+
+  // ---- running: the client fetches the switch and writes its backup
+  const running = newClient(supervisor.url);
+  expect(await running.ready(10_000)).toBe(true);
+  await within(5_000, async () => running.isEnabled('opsdeck.impersonation', undefined, true), (on) => on === false);
+  await within(5_000, async () => JSON.parse(await fs.readFile(backupFile, 'utf8').catch(() => '{}')).features ?? [], (features: { name: string; enabled: boolean }[]) =>
+    features.some((f) => f.name === 'opsdeck.impersonation'));
+  const unleashUrl = supervisor.url;
+
+  // ---- Unleash stops mid-run: the running client reports it and keeps the values it had
+  await supervisor.stop();
+  await within(15_000, async () => running.state(), (state) => state === 'degraded');
+  expect(running.isEnabled('opsdeck.impersonation', undefined, true)).toBe(false);
+  const { agent: runningAgent } = await loginAs(appWith(running), db, ['support_admin']);
+  expect((await runningAgent.get('/api/flags').expect(200)).body.items.find((f: { key: string }) => f.key === 'opsdeck.impersonation'))
+    .toMatchObject({ enabled: false, default: true, source: 'unleash' });
+  await running.destroy();
+
+  // ---- a restart while Unleash is still down: the new client loads the backup file
+  const restarted = newClient(unleashUrl);
+  expect(await restarted.ready(5_000)).toBe(true);
+  expect(restarted.state()).toBe('degraded');
+  const app = appWith(restarted);
+  const { agent } = await loginAs(app, db, ['support_admin']);
+  const flags = (await agent.get('/api/flags').expect(200)).body.items;
+  expect(flags.find((f: { key: string }) => f.key === 'opsdeck.impersonation')).toMatchObject({ enabled: false, default: true, source: 'unleash' });
+  expect(flags.find((f: { key: string }) => f.key === 'marketplace.refunds')).toMatchObject({ enabled: true, source: 'unleash' });
+  // The gate follows the backup, not the default: impersonation stays switched off.
+  const refused = await agent.post('/api/impersonations').send({ targetUserId: 1, reason: 'customer_reported_issue', note: 'restart test', ticketId: 'SUP-9' });
+  expect(refused.body).toMatchObject({ code: 'feature_disabled', flag: 'opsdeck.impersonation' });
+  // Degraded, not unready.
+  expect((await agent.get('/readyz').expect(200)).body).toEqual({ database: 'ok', unleash: 'degraded' });
+}, 90_000);

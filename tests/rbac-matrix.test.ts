@@ -54,6 +54,9 @@ const ROUTE_SAMPLES: Record<string, { path: string; allowed: number; body?: obje
   'POST /api/experiments/:key/events': { path: '/api/experiments/no-such-experiment/events', allowed: 404 },
   'GET /api/experiments/:key/results': { path: '/api/experiments/no-such-experiment/results', allowed: 404 },
   'POST /api/experiments/:key/rollout-winner': { path: '/api/experiments/no-such-experiment/rollout-winner', allowed: 404 },
+  // An empty body: allowed callers get 422 and no token is made.
+  'POST /api/tokens': { path: '/api/tokens', allowed: 422 },
+  'DELETE /api/tokens/:id': { path: '/api/tokens/2147483647', allowed: 404 },
 };
 type Outcome = 'allowed' | 'denied' | string;
 

@@ -12,6 +12,9 @@ import type { ResourceDefinition } from '../platform/plugin.js';
 import { can } from '../rbac/access.js';
 import { requiredPermission } from '../rbac/rbac-model.js';
 import { forbidden } from '../http/errors.js';
+import type { FeatureGate } from '../flags/feature-gate.js';
+import type { FlagKey } from '../flags/flag-catalog.js';
+import { withAdminNotice } from '../flags/flag-gating.js';
 
 type ResourceCall = { resourceId: string; action: string; recordIds: string | null };
 
@@ -43,7 +46,12 @@ function parse(path: string, query: Record<string, unknown>): ResourceCall | nul
  * (e.g. one not backed by Prisma) is guarded once it is listed here with its `access`, and is left
  * to AdminJS's own isAccessible otherwise.
  */
-export function createAdminAccessGuard({ resources, audit }: { resources: Pick<ResourceDefinition, 'model' | 'access'>[]; audit: AuditService }): RequestHandler {
+export function createAdminAccessGuard({ resources, audit, gate }: {
+  resources: Pick<ResourceDefinition, 'model' | 'access' | 'flag'>[];
+  audit: AuditService;
+  /** Refuses every data call of a resource whose `flag` is off for the operator (403 feature_disabled, audited). */
+  gate?: Pick<FeatureGate, 'require'>;
+}): RequestHandler {
   const byModel = new Map(resources.map((r) => [r.model, r]));
   return async (req, _res, next) => {
     const call = parse(req.path, req.query as Record<string, unknown>);
@@ -54,7 +62,17 @@ export function createAdminAccessGuard({ resources, audit }: { resources: Pick<R
     // An unknown resource has no data; AdminJS answers it.
     if (!definition) return next();
     const permission = requiredPermission(definition.access, call.action);
-    if (permission && can(operator, permission)) return next();
+    if (permission && can(operator, permission)) {
+      if (!definition.flag || !gate) return next();
+      await gate
+        .require(definition.flag as FlagKey, {
+          actor: { operatorId: operator.id, roles: operator.roles }, entityType: 'resource', entityId: definition.model, what: `The ${definition.model} screen`,
+        })
+        .catch((err: unknown) => {
+          throw withAdminNotice(err);
+        });
+      return next();
+    }
 
     const missing = permission ? `missing permission ${permission}` : 'no permission allows this action';
     await audit.appendStandalone({

@@ -37,6 +37,9 @@ import type { OperatorSessions } from '../auth/operator-sessions.js';
 import { SECURITY_PAGE } from '../auth/require-operator.js';
 import { requireStepUpOnSave } from '../hooks/step-up-hook.js';
 import { impersonateAction, impersonationEnv } from '../impersonation/impersonation-admin.js';
+import type { FlagService } from '../flags/flag-service.js';
+import type { FlagKey } from '../flags/flag-catalog.js';
+import { isFlagOnFor } from '../flags/flag-gating.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -84,10 +87,10 @@ function mergeActions(a: Record<string, ActionOptions>, b: Record<string, Action
  * (from the actions targeting its entity type), and the behaviour of the core's inbox and runs
  * screens (their services are only known here).
  */
-function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma, components, apiRoot, security }: {
-  rbac: RbacModel; services: AdminActionServices; prisma: PrismaClient; components: AdminComponents; apiRoot: string; security?: AdminSecurity;
+function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma, components, apiRoot, security, flags }: {
+  rbac: RbacModel; services: AdminActionServices; prisma: PrismaClient; components: AdminComponents; apiRoot: string; security?: AdminSecurity; flags?: FlagService;
 }): { actions: Record<string, ActionOptions>; properties: Record<string, PropertyOptions> } {
-  const runner = runnerActions({ definition, actions: rbac.actions, runner: services.runner, components, apiRoot, stepUp: security?.stepUp });
+  const runner = runnerActions({ definition, actions: rbac.actions, runner: services.runner, components, apiRoot, stepUp: security?.stepUp, flags });
   // A retry of a step-up action from Runs & exceptions needs the step-up too (proved on the Security page).
   const retryNeedsStepUp = (request: ActionRequest, operator: OperatorPrincipal, actionId: string) => {
     const session = sessionOf(request);
@@ -127,13 +130,17 @@ const jsonProperties = (model: { fields: unknown[] }, components: AdminComponent
 
 // Every standard action and every custom one the definition configures gets its access from the
 // resource's declared permissions; a definition cannot grant access through its own options.
-function actionsWithAccess(definition: ResourceDefinition, configured: Record<string, ActionOptions>, hooks: Hooks, extraBefore: Partial<Record<string, ActionOptions['before']>>) {
+// A resource behind a flag (ResourceDefinition.flag) is inaccessible while the flag is off for the
+// operator: AdminJS then drops it from the navigation (no list action, no link) and hides its
+// buttons; admin-access-guard.ts refuses its data calls with feature_disabled.
+function actionsWithAccess(definition: ResourceDefinition, configured: Record<string, ActionOptions>, hooks: Hooks, extraBefore: Partial<Record<string, ActionOptions['before']>>, flags?: FlagService) {
   const names = [...new Set([...ADMIN_ACTIONS, ...Object.keys(configured)])];
+  const isResourceOn = definition.flag && flags ? isFlagOnFor(flags, definition.flag as FlagKey) : () => true;
   return Object.fromEntries(
     names.map((name) => {
       const own = configured[name] ?? {};
       const permission = requiredPermission(definition.access, name);
-      const isAccessible = permission ? ({ currentAdmin }: ActionContext) => can(currentAdmin, permission) : false;
+      const isAccessible = permission ? (context: ActionContext) => can(context.currentAdmin, permission) && isResourceOn(context) : false;
       const isWrite = name === 'new' || name === 'edit';
       return [
         name,
@@ -168,7 +175,7 @@ export function extraResourceGuards(extras: readonly ExtraAdminResource[], actio
 }
 
 /** The backoffice over the core's resources and those of every installed plugin. */
-export function createAdmin({ prisma, audit, rbac, actions: services, security, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
+export function createAdmin({ prisma, audit, rbac, actions: services, security, flags, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
   prisma: PrismaClient;
   /** The runner, approvals and runs: action buttons call the same services as the HTTP API. */
   actions: AdminActionServices;
@@ -178,6 +185,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
   rbac: RbacModel;
   /** Step-up and the sessions screen; without it, step-up actions and role edits are refused here. */
   security?: AdminSecurity;
+  /** Flag evaluation: resources and action buttons behind a switched-off flag are hidden (src/flags/flag-gating.ts). */
+  flags?: FlagService;
   /** Resources not backed by a Prisma model (the audit log), appended as they are (plus their runner buttons). */
   extraResources?: ExtraAdminResource[];
   rootPath?: string;
@@ -209,7 +218,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
             .map((f) => [f.name, { isSortable: false, ...definition.options?.properties?.[f.name] }]),
         )
       : {};
-    const service = serviceOptions(definition, { rbac, services, prisma, components, apiRoot, security });
+    const service = serviceOptions(definition, { rbac, services, prisma, components, apiRoot, security, flags });
     const configured = mergeActions((definition.options?.actions ?? {}) as Record<string, ActionOptions>, service.actions);
     return {
       resource: {
@@ -229,14 +238,14 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
         properties: { ...jsonProperties(model, components), ...virtualFilterProperties(definition), ...service.properties, ...definition.options?.properties, ...unsortable },
         navigation,
         sort: definition.options?.sort ?? { sortBy: 'id', direction: 'desc' as const },
-        actions: actionsWithAccess(definition, configured, hooks, definition.model === 'Role' ? { new: roleBefore(definition), edit: roleBefore(definition) } : {}),
+        actions: actionsWithAccess(definition, configured, hooks, definition.model === 'Role' ? { new: roleBefore(definition), edit: roleBefore(definition) } : {}, flags),
       },
     };
   });
   // Extra resources of an entity type get the runner's buttons, each behind its action's permission.
   const extras = extraResources.map(({ entityType, access: _guarded, ...extra }) => {
     if (!entityType) return extra;
-    const buttons = runnerActions({ definition: { entityType }, actions: rbac.actions, runner: services.runner, components, apiRoot, stepUp: security?.stepUp });
+    const buttons = runnerActions({ definition: { entityType }, actions: rbac.actions, runner: services.runner, components, apiRoot, stepUp: security?.stepUp, flags });
     const guarded = Object.fromEntries(actionBindings({ entityType }, rbac.actions).map((b) => [b.name, {
       ...buttons[b.name], isAccessible: ({ currentAdmin }: ActionContext) => can(currentAdmin, b.permission),
     }]));

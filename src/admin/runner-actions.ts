@@ -16,6 +16,9 @@ import { actionNotice } from './action-notice.js';
 import type { AdminComponents } from './admin-components.js';
 import type { AdminStepUp } from './admin-step-up.js';
 import { actingOperator, currentImpersonation } from '../impersonation/impersonation-context.js';
+import type { FlagService } from '../flags/flag-service.js';
+import type { FlagKey } from '../flags/flag-catalog.js';
+import { isFlagOnFor } from '../flags/flag-gating.js';
 
 type ActionOptions = Partial<Action<ActionResponse>>;
 
@@ -58,7 +61,15 @@ function readForm(payload: Record<string, unknown> | undefined): { request: Reco
   return { request: { input: fields.input, reasonCode: fields.reasonCode, note: fields.note }, idempotencyKey };
 }
 
-export function runnerActions({ definition, actions, runner, components, apiRoot, stepUp }: {
+// A button whose action's flag is off for the operator (or, in bulk, with the bulk kill switch
+// off) is hidden. Hiding is cosmetic: the runner refuses the action anyway (feature_disabled,
+// audited), also when its form was opened before the switch went off.
+function visibleWhile(flags: Pick<FlagService, 'isEnabled'> | undefined, keys: (string | undefined)[]): ActionOptions['isVisible'] {
+  const checks = flags ? keys.filter((key): key is string => !!key).map((key) => isFlagOnFor(flags, key as FlagKey)) : [];
+  return checks.length === 0 ? true : ({ currentAdmin }: ActionContext) => checks.every((isOn) => isOn({ currentAdmin }));
+}
+
+export function runnerActions({ definition, actions, runner, components, apiRoot, stepUp, flags }: {
   /** A resource definition, or a resource outside the RBAC model that names its entity type (create-admin.ts ExtraAdminResource). */
   definition: Pick<ResourceDefinition, 'entityType' | 'bulkActions'>;
   actions: readonly ActionDefinition[];
@@ -68,6 +79,8 @@ export function runnerActions({ definition, actions, runner, components, apiRoot
   apiRoot: string;
   /** Verifies the form's code for actions marked stepUp; without it those actions never run here. */
   stepUp?: AdminStepUp;
+  /** Hides the buttons of actions whose flag is off for the operator. */
+  flags?: Pick<FlagService, 'isEnabled'>;
 }): Record<string, ActionOptions> {
   const entityType = definition.entityType;
   if (!entityType) return {};
@@ -79,6 +92,7 @@ export function runnerActions({ definition, actions, runner, components, apiRoot
       if (binding.kind === 'bulk') {
         const bulk: ActionOptions = {
           actionType: 'bulk',
+          isVisible: visibleWhile(flags, [binding.action.flag, 'opsdeck.bulk-actions']),
           icon: 'Layers',
           component: components.BulkActionForm,
           custom,
@@ -91,6 +105,7 @@ export function runnerActions({ definition, actions, runner, components, apiRoot
       }
       const record: ActionOptions = {
         actionType: 'record',
+        isVisible: visibleWhile(flags, [binding.action.flag]),
         // One "Actions" menu in the record's header, however many actions target it.
         parent: RECORD_MENU,
         icon: summary.isEmergency ? 'AlertOctagon' : 'Zap',

@@ -6,6 +6,7 @@
 //   enable <email>
 //   reset-mfa <email>   lost phone: authenticator and recovery codes removed, sessions ended; the
 //                       next login sets up a new authenticator
+//   token create|list|revoke   API tokens of machine clients (src/auth/api-tokens/api-token-cli.ts)
 //   totp <email>        a current code of a DEMO operator, from the credentials file (never from the
 //                       database: the CLI must not be a way around anyone's second factor)
 import { randomBytes } from 'node:crypto';
@@ -26,10 +27,11 @@ import { createSecretBox, type SecretBox } from './secret-box.js';
 import { timeStepOf, totpCode } from './totp.js';
 import type { Plugin } from '../platform/plugin.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
+import { isTokenCommand, runTokenCommand, TOKEN_USAGE } from './api-tokens/api-token-cli.js';
 
 const USAGE = `usage: npm run operator -- create --email <email> --name <name> --role <role key>
        npm run operator -- disable|enable|reset-mfa|totp <email>
-`;
+${TOKEN_USAGE}`;
 
 const createArgs = z.object({
   email: z.string().trim().toLowerCase().email(),
@@ -107,12 +109,14 @@ export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plu
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, scope: { type: 'string' } },
   });
   const [command, target] = positionals;
   const address = email.safeParse(target ?? values.email);
   const createArgsParsed = createArgs.safeParse(values);
-  const isValid = command === 'create' ? createArgsParsed.success : ['disable', 'enable', 'reset-mfa', 'totp'].includes(command ?? '') && address.success;
+  const isValid = command === 'create' ? createArgsParsed.success
+    : command === 'token' ? isTokenCommand(target, positionals[2], values)
+    : ['disable', 'enable', 'reset-mfa', 'totp'].includes(command ?? '') && address.success;
   if (!isValid) {
     process.stderr.write(USAGE);
     process.exit(1);
@@ -129,7 +133,11 @@ export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plu
     db, plugins, audit: createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey }), secretBox: createSecretBox(secrets.mfaEncryptionKey),
   };
   try {
-    if (command === 'create') await create(createArgsParsed.data!, tools);
+    if (command === 'token') {
+      await runTokenCommand({
+        sub: target!, target: positionals[2], values, pool: db.pool, audit: tools.audit, out: (line) => process.stdout.write(`${line}\n`), fail,
+      });
+    } else if (command === 'create') await create(createArgsParsed.data!, tools);
     else if (command === 'reset-mfa') await resetMfa(address.data!, tools);
     else await setStatus(address.data!, command === 'disable' ? 'disabled' : 'active', tools);
   } finally {

@@ -46,7 +46,9 @@ export const EXPERIMENT_OPERATIONS: Record<string, Json> = {
       + 'a replayed id adds nothing. A user\'s first exposure decides their variant (in a batch, the earliest `at`); an exposure to another '
       + 'variant later is counted as a conflict, never as a second exposure. A user counts as converted once, in the variant of their exposure, '
       + 'whether the conversion arrives before or after it; conversions of users never exposed are stored but not counted. Accepted while '
-      + 'running or paused.',
+      + 'running or paused. Client apps post with an API token of scope `experiments:ingest` (`Authorization: Bearer <token>`; no Origin '
+      + 'check, the cookie is ignored); operators with their session and `experiment.ingest`.',
+    security: [{ apiToken: [] }, { session: [] }],
     requestBody: body(eventBatchSchema),
     responses: {
       200: { description: '`{ received, accepted, duplicates }`: accepted events were new; duplicates were replays (or repeated ids in the batch).' },

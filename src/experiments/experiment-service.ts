@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import type pg from 'pg';
-import type { AuditService } from '../audit/types.js';
+import type { AuditActor, AuditService } from '../audit/types.js';
 import { pgExecutor } from '../audit/sql-executor.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import { inTransaction } from '../db/transaction-scope.js';
@@ -119,11 +119,17 @@ export function createExperimentService({ pool, prisma, audit, flags = null, gat
     },
 
     /** POST /api/experiments/{key}/events: a whole batch or nothing; replayed ids add nothing. */
-    async ingest({ key, body, operator }: { key: string; body: unknown; operator?: Pick<OperatorPrincipal, 'id' | 'roles'> }): Promise<{ received: number; accepted: number; duplicates: number }> {
+    async ingest({ key, body, operator, actor }: {
+      key: string;
+      body: unknown;
+      operator?: Pick<OperatorPrincipal, 'id' | 'roles'>;
+      /** Who posts when it is no operator (a client app's API token: src/audit/external-actor.ts). */
+      actor?: AuditActor;
+    }): Promise<{ received: number; accepted: number; duplicates: number }> {
       // Switched off: refused before the batch is parsed (clients keep their events and retry).
       if (gate) {
         await gate.require('opsdeck.experiments-ingest', {
-          actor: { operatorId: operator?.id ?? null, roles: operator?.roles ?? [] }, entityType: 'experiment', entityId: key.slice(0, 200), what: 'Experiment event ingestion',
+          actor: actor ?? { operatorId: operator?.id ?? null, roles: operator?.roles ?? [] }, entityType: 'experiment', entityId: key.slice(0, 200), what: 'Experiment event ingestion',
         });
       }
       const target = EXPERIMENT_KEY.test(key) ? await store.ingestTarget(key) : null;

@@ -14,6 +14,7 @@ import { createFlagClient } from '../flags/unleash-client.js';
 import { buildFlagCatalog } from '../flags/flag-catalog.js';
 import { syncFlags } from '../flags/flag-sync.js';
 import { createUnleashAdmin } from '../flags/unleash-admin.js';
+import { createFlagEventImport } from '../flags/flag-event-import.js';
 import { seedFirstRun } from '../seed/first-run.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import { createAuditService } from '../audit/audit-service.js';
@@ -141,6 +142,9 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     undo.push({ name: 'flag client', run: flags.destroy });
     await flags.ready(5_000);
     checkpoint();
+    // ---- Flag changes made in Unleash, imported into the audit log every few seconds (exactly once).
+    const flagEvents = createFlagEventImport({ url: unleashUrl, adminToken: secrets.unleashAdminToken, pool: db.pool, audit, logger: logger.child({ component: 'flags' }) }).start(5_000);
+    undo.push({ name: 'flag event import', run: flagEvents.stop });
 
     // ---- HTTP
     const { app, close, actions, impersonation } = createApp({

@@ -89,6 +89,12 @@ export type ResourceDefinition = {
    * organization (src/impersonation/). Without it, the resource is not scoped.
    */
   tenantScope?: (orgId: number) => RowFilter;
+  /**
+   * A declared flag (src/flags/) the whole resource sits behind: while it is off for an operator the
+   * resource leaves their navigation and its backoffice data calls answer 403 `feature_disabled`
+   * (audited). Its actions keep their own `flag`.
+   */
+  flag?: string;
   /** AdminJS resource options (list columns, filters, sort); configuration only. */
   options?: ResourceOptions;
 };

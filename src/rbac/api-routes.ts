@@ -55,6 +55,10 @@ export const API_ROUTES = [
   { method: 'GET', path: '/api/experiments/:key/results', permission: 'experiment.read', summary: 'Per-variant exposures, conversions, rates with 95% intervals, lift, p-values, the sample-ratio check and the winner' },
   // Four-eyes flag changes (docs/adr/0013-flag-change-requests.md): raises a flag.change request (the runner checks it again).
   { method: 'POST', path: '/api/experiments/:key/rollout-winner', permission: 'flag.change', summary: 'Request rolling the declared winner out to 100% (a flag.change approval request; 409 no_winner without one)' },
+  // API tokens of machine clients (src/auth/api-tokens/): the token itself only in the create answer.
+  { method: 'GET', path: '/api/tokens', permission: 'api_token.read', summary: 'API tokens: name, scope, prefix, created, last used, revoked (never the token)' },
+  { method: 'POST', path: '/api/tokens', permission: 'api_token.manage', summary: 'Create an API token (name, scope experiments:ingest); the token is answered once, only its hash is kept; audited' },
+  { method: 'DELETE', path: '/api/tokens/:id', permission: 'api_token.manage', summary: 'Revoke an API token: refused from its next call; audited' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;

@@ -19,6 +19,8 @@ export const CORE_PERMISSIONS = {
   'experiment.read': 'See experiments and their results (rates, intervals, p-values, the sample-ratio check, the winner)',
   'experiment.manage': 'Create experiments and change their design and lifecycle (draft, running, paused, concluded)',
   'experiment.ingest': 'Send exposure and conversion events of an experiment (POST /api/experiments/{key}/events)',
+  'api_token.read': 'See the API tokens of machine clients (name, scope, prefix, last used; never the token)',
+  'api_token.manage': 'Create API tokens for machine clients (shown once) and revoke them',
   'session.read': 'See who is logged in: every operator\'s live sessions, with address and user agent',
   'session.revoke': 'End another operator\'s session (its row is deleted; they are logged out at once)',
 } as const;

@@ -58,10 +58,13 @@ export const CORE_SEED_GRANTS: Record<keyof typeof CORE_PERMISSIONS, SeedRoleKey
   // Experiment results are product analytics: catalog admins (who own what is sold and how it is
   // shown) and client success (who watch customer health) read them. Designing and running
   // experiments is the administrators' for now (Super Admin and Platform admin hold every key);
-  // so is sending events, until client apps get service tokens (docs/adr/0011-experiment-statistics.md).
+  // so is sending events as an operator: client apps post with an API token of scope experiments:ingest (docs/adr/0014).
   'experiment.read': ['catalog_admin', 'client_success'],
   'experiment.manage': [],
   'experiment.ingest': [],
+  // Machine clients' credentials are the administrators' (Super Admin and Platform admin hold every key).
+  'api_token.read': [],
+  'api_token.manage': [],
   // Sessions are the administrators' (Super Admin and Platform admin hold every key).
   'session.read': [],
   'session.revoke': [],

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
 import { plugins } from '../../plugins/index.js';
 import { createAuditService } from '../../src/audit/audit-service.js';
+import type { FlagEvaluator } from '../../src/flags/flag-service.js';
 
 export const TEST_AUDIT_KEY = 'test-audit-signing-key-'.padEnd(48, 'k');
 /** The test app's MFA_ENCRYPTION_KEY (32 bytes as hex): operators' TOTP secrets are stored sealed under it. */
@@ -39,6 +40,8 @@ type TestAppOptions = {
   logger?: Logger;
   /** Environment variables on top of the test defaults, e.g. `{ MFA_REQUIRED: 'false' }`. */
   env?: Record<string, string>;
+  /** A flag client (a stand-in or the real one); without it every flag serves its declared default. */
+  flagClient?: FlagEvaluator | null;
 };
 
 /** The app with its action services (runner, approvals, outbox) for tests that drive those too. */
@@ -51,6 +54,7 @@ export function createTestPlatformApp(
     audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
     logger = createLogger({ level: 'silent' }),
     env = {},
+    flagClient = null,
   }: TestAppOptions = {},
 ) {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app', ...env });
@@ -65,6 +69,7 @@ export function createTestPlatformApp(
     audit,
     auditSigningKey,
     mfaEncryptionKey,
+    flagClient,
   });
 }
 

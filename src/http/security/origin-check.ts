@@ -65,16 +65,18 @@ export function originProblem(req: Pick<Request, 'get' | 'protocol'>, { publicOr
   return null;
 }
 
-export function createOriginCheck({ publicUrl, trustRequestHost, recordDenial }: {
+export function createOriginCheck({ publicUrl, trustRequestHost, recordDenial, isExempt = () => false }: {
   /** config.publicUrl: the origin browsers load the app from. */
   publicUrl: string;
   /** Also accept the origin the request was addressed to (scheme + Host): not in production. */
   trustRequestHost: boolean;
   recordDenial: DenialAudit;
+  /** Requests no browser can forge, left through (bearer-token calls: src/auth/api-tokens/bearer-auth.ts). */
+  isExempt?: (req: Request) => boolean;
 }): RequestHandler {
   const publicOrigin = new URL(publicUrl).origin;
   return async (req, _res, next) => {
-    if (!isStateChanging(req.method)) return next();
+    if (!isStateChanging(req.method) || isExempt(req)) return next();
     const problem = originProblem(req, { publicOrigin, trustRequestHost });
     if (problem === null) return next();
     await recordDenial(req, { code: 'csrf_failed', note: `cross-site request refused: ${problem}` });

@@ -23,21 +23,24 @@ export type RequestSecurity = {
   api: RequestHandler[];
 };
 
-export function createRequestSecurity({ config, pool, audit, logger, adminLoginPath }: {
+export function createRequestSecurity({ config, pool, audit, logger, adminLoginPath, isTokenCall = () => false }: {
   config: Pick<Config, 'IP_ALLOWLIST' | 'OPERATOR_WRITE_LIMIT_PER_HOUR' | 'publicUrl' | 'isProduction'>;
   pool: pg.Pool;
   audit: AuditService;
   logger: Logger;
   /** AdminJS's login path relative to its root (`/login`): counted by the login throttle, not here. */
   adminLoginPath: string;
+  /** API requests authenticated by a bearer token alone, not by the cookie: no Origin check (CSRF needs the cookie). */
+  isTokenCall?: (req: Request) => boolean;
 }): RequestSecurity {
   const recordDenial = createDenialAudit({ audit, logger });
   const allowlist = config.IP_ALLOWLIST ? [createIpAllowlist({ entries: config.IP_ALLOWLIST, recordDenial })] : [];
   const originCheck = createOriginCheck({ publicUrl: config.publicUrl, trustRequestHost: !config.isProduction, recordDenial });
   const writes = createWriteRateLimit({ pool, limitPerHour: config.OPERATOR_WRITE_LIMIT_PER_HOUR, audit });
-  const face = (isExempt: (req: Request) => boolean): RequestHandler[] => [...allowlist, originCheck, writes.middleware(isExempt)];
+  const apiOriginCheck = createOriginCheck({ publicUrl: config.publicUrl, trustRequestHost: !config.isProduction, recordDenial, isExempt: isTokenCall });
+  const face = (check: RequestHandler, isExempt: (req: Request) => boolean): RequestHandler[] => [...allowlist, check, writes.middleware(isExempt)];
   return {
-    admin: face((req) => isUnder(req.path, adminLoginPath)),
-    api: face((req) => isUnder(req.path, '/session')),
+    admin: face(originCheck, (req) => isUnder(req.path, adminLoginPath)),
+    api: face(apiOriginCheck, (req) => isUnder(req.path, '/session')),
   };
 }

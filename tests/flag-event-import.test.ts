@@ -1,0 +1,127 @@
+// Unleash's event log imported into the audit log, against a real Unleash (a supervised child) and
+// the app's restricted database role: a toggle and a strategy change made through Unleash's Admin
+// API become audit rows (actor unleash:<who>, flag.<event type>, entity flag/<name>, before/after),
+// visible in GET /api/audit?entityType=flag; a second run adds nothing; later changes import alone;
+// two importers at once import each event once; a failed append leaves neither rows nor cursor.
+import { randomBytes } from 'node:crypto';
+import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
+import { createFlagEventImport, UNLEASH_EVENT_SOURCE } from '../src/flags/flag-event-import.js';
+import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
+import { syncFlags } from '../src/flags/flag-sync.js';
+import { freePort } from '../src/platform/free-port.js';
+import { createAuditService } from '../src/audit/audit-service.js';
+import type { Database } from '../src/db/database.js';
+import { plugins } from '../plugins/index.js';
+import { appRoleDatabase, createEmptyDatabase, createTestDatabase } from './support/database.js';
+import { createTestApp, loginAs, TEST_AUDIT_KEY } from './support/app.js';
+
+const secret = () => randomBytes(24).toString('hex');
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const adminToken = `*:*.${secret()}`;
+const clientToken = `default:development.${secret()}`;
+
+let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let appDb: Database;
+let supervisor: UnleashSupervisor;
+
+async function admin(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${supervisor.url}/api/admin${route}`, {
+    method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+const feature = (key: string) => `/projects/default/features/${key}`;
+const toggle = (key: string, on: boolean) => admin('POST', `${feature(key)}/environments/development/${on ? 'on' : 'off'}`);
+
+function importer(audit = createAuditService({ pool: appDb.pool, signingKey: TEST_AUDIT_KEY })) {
+  // settleMs 0: the test waits on nothing; the settle rule is about writes still in flight in Unleash.
+  return createFlagEventImport({ url: supervisor.url, adminToken, pool: appDb.pool, audit, logger: silent, settleMs: 0 });
+}
+
+const flagRows = async () =>
+  (await db.pool.query(`SELECT seq, operator_id, operator_roles, action, entity_type, entity_id, note, before, after, outcome FROM audit.inbox WHERE entity_type = 'flag' ORDER BY seq`)).rows;
+const cursor = async () => Number((await db.pool.query(`SELECT last_event_id FROM flag_event_cursors WHERE source = $1`, [UNLEASH_EVENT_SOURCE])).rows[0]?.last_event_id ?? 0);
+const eventIdOf = (note: string) => Number(/^Unleash event #(\d+)/.exec(note)![1]);
+
+beforeAll(async () => {
+  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
+  appDb = await appRoleDatabase(db);
+  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
+  await supervisor.start();
+  await syncFlags({ url: supervisor.url, adminToken, catalog: buildFlagCatalog(plugins), logger: silent });
+}, 120_000);
+
+afterAll(async () => {
+  await supervisor?.stop();
+  await appDb?.close();
+  await Promise.all([unleashDb?.drop(), db?.drop()]);
+});
+
+it('imports the flags created at start, then a toggle and a strategy change, each once', async () => {
+  const first = await importer().runOnce();
+  const created = await flagRows();
+  expect(first.imported).toBe(created.length);
+  expect(created.map((r) => r.entity_id)).toEqual(expect.arrayContaining(['marketplace.refunds', 'opsdeck.bulk-actions']));
+  expect(created.find((r) => r.action === 'flag.feature-created' && r.entity_id === 'marketplace.refunds')).toMatchObject({
+    operator_id: null, operator_roles: [expect.stringMatching(/^unleash:.+/)], outcome: 'succeeded',
+  });
+  expect(await cursor()).toBe(first.cursor);
+
+  // A product manager switches refunds off and halves a rollout in Unleash.
+  expect((await toggle('marketplace.refunds', false)).status).toBe(200);
+  const strategy = (await admin('GET', feature('opsdeck.bulk-actions'))).body.environments.find((e: any) => e.name === 'development').strategies[0];
+  expect((await admin('PUT', `${feature('opsdeck.bulk-actions')}/environments/development/strategies/${strategy.id}`, {
+    name: 'flexibleRollout', parameters: { ...strategy.parameters, rollout: '50' }, constraints: [],
+  })).status).toBe(200);
+
+  const second = await importer().runOnce();
+  expect(second.imported).toBe(2);
+  const [off, rollout] = (await flagRows()).slice(created.length);
+  expect(off).toMatchObject({ action: 'flag.feature-environment-disabled', entity_type: 'flag', entity_id: 'marketplace.refunds', operator_id: null });
+  expect(off.note).toMatch(/environment development/);
+  expect(rollout).toMatchObject({ action: 'flag.feature-strategy-update', entity_id: 'opsdeck.bulk-actions' });
+  // Only what changed, on both sides (the audit service's diff of preData and data).
+  expect(rollout.before).toMatchObject({ parameters: { rollout: '100' } });
+  expect(rollout.after).toMatchObject({ parameters: { rollout: '50' } });
+  expect(eventIdOf(rollout.note)).toBeGreaterThan(eventIdOf(off.note));
+
+  // Nothing new: nothing imported, whatever the number of runs.
+  expect(await importer().runOnce()).toEqual({ imported: 0, cursor: second.cursor });
+  expect(await flagRows()).toHaveLength(created.length + 2);
+  expect((await toggle('marketplace.refunds', true)).status).toBe(200);
+  expect((await importer().runOnce()).imported).toBe(1);
+}, 60_000);
+
+it('two importers at once import every event exactly once', async () => {
+  const before = (await flagRows()).length;
+  for (const on of [false, true, false, true]) expect((await toggle('opsdeck.impersonation', on)).status).toBe(200);
+  const results = await Promise.all([importer().runOnce(), importer().runOnce(), importer().runOnce()]);
+  expect(results.reduce((sum, r) => sum + r.imported, 0)).toBe(4);
+  const rows = (await flagRows()).slice(before);
+  expect(rows.map((r) => r.action)).toEqual(['flag.feature-environment-disabled', 'flag.feature-environment-enabled', 'flag.feature-environment-disabled', 'flag.feature-environment-enabled']);
+  const ids = (await flagRows()).map((r) => eventIdOf(r.note));
+  expect(new Set(ids).size).toBe(ids.length);
+}, 60_000);
+
+it('a failed append imports nothing and keeps the cursor; the next run imports the event', async () => {
+  const before = { rows: (await flagRows()).length, cursor: await cursor() };
+  expect((await toggle('opsdeck.impersonation', false)).status).toBe(200);
+  const failing = { appendMany: async () => { throw new Error('disk full'); } };
+  await expect(importer(failing as never).runOnce()).rejects.toThrow('disk full');
+  expect(await cursor()).toBe(before.cursor);
+  expect(await flagRows()).toHaveLength(before.rows);
+  expect((await importer().runOnce()).imported).toBe(1);
+  expect((await toggle('opsdeck.impersonation', true)).status).toBe(200);
+  expect((await importer().runOnce()).imported).toBe(1);
+}, 30_000);
+
+it('shows the imported rows in GET /api/audit?entityType=flag', async () => {
+  await createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }).seal();
+  const { agent } = await loginAs(createTestApp(db), db, ['support_admin']);
+  const res = await agent.get('/api/audit').query({ entityType: 'flag', entityId: 'marketplace.refunds' }).expect(200);
+  const actions = res.body.items.map((i: { action: string }) => i.action);
+  expect(actions).toEqual(expect.arrayContaining(['flag.feature-created', 'flag.feature-environment-disabled', 'flag.feature-environment-enabled']));
+  expect(res.body.items[0]).toMatchObject({ operatorId: null, operatorRoles: [expect.stringMatching(/^unleash:/)], entityType: 'flag', entityId: 'marketplace.refunds' });
+}, 30_000);
