@@ -49,6 +49,7 @@ import { buildFlagCatalog, checkActionFlags } from './flags/flag-catalog.js';
 import { createFlagService, type FlagEvaluator, type FlagService } from './flags/flag-service.js';
 import { createFeatureGate } from './flags/feature-gate.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
+import { createSearch } from './search/create-search.js';
 
 export type AppDeps = {
   config: Config;
@@ -168,6 +169,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createExperimentRoutes({ experiments, access }));
   api.use(createFlagRoutes({ flags, access }));
+  // The omnibox; `recentEvents` (the timeline's newest events per entity) joins here once src/timeline/ exists.
+  api.use(createSearch({ prisma: db.prisma, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(notFoundHandler);
