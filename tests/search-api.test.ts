@@ -22,7 +22,7 @@ const TRACKING = '1ZSEARCH0001';
 
 const login = (roles: string[]) => loginAs(app, db, roles) as Promise<Login>;
 type Item = { type: string; id: string; title: string; summary: string; href: string; matchKind: string; matchedOn: string; links?: { relation: string; type: string; id: string; title: string }[] };
-const search = async (agent: request.Agent, q: string) => (await agent.get('/api/search').query({ q }).expect(200)).body.items as Item[];
+const search = async (agent: request.Agent, q: string, expand?: string) => (await agent.get('/api/search').query({ q, expand }).expect(200)).body.items as Item[];
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -48,8 +48,10 @@ afterAll(async () => {
 describe('GET /api/search', () => {
   it('finds an order by id first, with its checkout, payment, shipments, refund, buyer, seller, dispute and case', async () => {
     const { agent } = await login(['support_admin']);
-    const items = await search(agent, String(a.orderId));
+    const items = await search(agent, String(a.orderId), 'links');
     expect(items[0]).toMatchObject({ type: 'order', id: String(a.orderId), matchKind: 'exact', matchedOn: 'id', href: `/admin/resources/Order/records/${a.orderId}/show` });
+    // Without `expand`, items only.
+    expect((await search(agent, String(a.orderId)))[0].links).toBeUndefined();
     const links = items[0].links!.map((l) => `${l.relation}:${l.type}`);
     expect(links).toEqual(expect.arrayContaining([
       'checkout:checkout', 'payment:payment', 'shipment:shipment', 'refund:refund', 'buyer:customer_user', 'seller:organization', 'dispute:dispute', 'support_case:support_case',
@@ -63,7 +65,7 @@ describe('GET /api/search', () => {
 
   it('answers a tracking number exactly first, then the tracking numbers it starts', async () => {
     const { agent } = await login(['support_agent']);
-    const items = await search(agent, TRACKING.toLowerCase());
+    const items = await search(agent, TRACKING.toLowerCase(), 'links');
     expect(items.slice(0, 2).map((i) => [i.type, i.matchKind, i.title])).toEqual([
       ['shipment', 'exact', `UPS ${TRACKING}`],
       ['shipment', 'prefix', `UPS ${TRACKING}7`],
@@ -86,6 +88,9 @@ describe('GET /api/search', () => {
     expect((await search(admin.agent, buyerEmail.toUpperCase()))[0]).toMatchObject({ type: 'customer_user', id: String(a.buyerUserId), matchKind: 'exact', title: buyerEmail });
     const fragment = buyerEmail.split('@')[0];
     expect(await search(admin.agent, fragment)).toContainEqual(expect.objectContaining({ type: 'customer_user', id: String(a.buyerUserId), matchKind: 'contains' }));
+    // The operator's LIKE wildcards match themselves, not every row.
+    expect(await search(admin.agent, '%%%')).toEqual([]);
+    expect(await search(admin.agent, '___')).toEqual([]);
     expect(await search(admin.agent, sellerName.slice(2).toLowerCase())).toContainEqual(expect.objectContaining({ type: 'organization', id: String(a.sellerOrgId), matchKind: 'contains', title: sellerName }));
 
     // Without pii.read: the whole address finds the customer, masked; a fragment of it finds nobody.
@@ -96,7 +101,7 @@ describe('GET /api/search', () => {
     expect(exact[0].title).toMatch(/^b•••@e•••\.test$/);
     expect((await search(agent, fragment)).filter((i) => i.type === 'customer_user')).toEqual([]);
     // Masked in links too: the order's buyer.
-    const order = (await search(agent, String(a.orderId))).find((i) => i.type === 'order')!;
+    const order = (await search(agent, String(a.orderId), 'links')).find((i) => i.type === 'order')!;
     expect(order.links!.find((l) => l.relation === 'buyer')!.title).toMatch(/^b•••@/);
     expect(JSON.stringify(order)).not.toContain(buyerEmail);
   });
@@ -108,7 +113,7 @@ describe('GET /api/search', () => {
     expect(items.filter((i) => ['order', 'checkout', 'payment', 'shipment', 'refund', 'dispute', 'support_case'].includes(i.type))).toEqual([]);
     expect(await search(agent, TRACKING)).toEqual([]);
     // The customer it may see links to its organization, not to anything it may not read.
-    const customer = (await search(agent, buyerEmail))[0];
+    const customer = (await search(agent, buyerEmail, 'links'))[0];
     expect(customer.links!.map((l) => l.type)).toEqual(['organization']);
   });
 
@@ -121,7 +126,8 @@ describe('GET /api/search', () => {
     const other = await db.prisma.customerUser.findUniqueOrThrow({ where: { id: b.buyerUserId } });
     expect(await search(who.agent, other.email)).toEqual([]);
     // The order's seller organization is another tenant: not linked.
-    const order = (await search(who.agent, String(a.orderId))).find((i) => i.type === 'order')!;
+    const order = (await search(who.agent, String(a.orderId), 'links,events')).find((i) => i.type === 'order')!;
+    expect(order.links!.map((l) => l.type)).toContain('customer_user');
     expect(order.links!.map((l) => l.type)).not.toContain('organization');
     await who.agent.get(`/api/entities/order/${b.orderId}`).expect(404);
   });
@@ -135,6 +141,7 @@ describe('GET /api/search', () => {
     }
     await agent.get('/api/search?q=ab&q=cd').expect(422);
     await agent.get('/api/search').query({ q: 'abc', limit: 500 }).expect(422);
+    await agent.get('/api/search').query({ q: 'abc', expand: 'everything' }).expect(422);
     expect((await agent.get('/api/search').query({ q: 'x'.repeat(200) }).expect(200)).body.items).toEqual([]);
     await request(app).get('/api/search').query({ q: 'abc' }).expect(401);
   });

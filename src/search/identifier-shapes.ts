@@ -38,10 +38,14 @@ export const email = defineShape({
   value: (q) => q.toLowerCase(),
 });
 
+// A serial key or a provider's reference is looked up as such; as a fragment of free text it would
+// only cost a trigram scan that finds nothing meant.
+const isKeyLike = (q: string) => /^#?\d+$/.test(q) || /^[a-z]{2,4}_[A-Za-z0-9]{3,}$/.test(q);
+
 /** Part of an address, e.g. `flatley` or `@acme.example`: at least three characters (trigram indexes). */
 export const emailFragment = defineShape({
   name: 'email_fragment',
-  test: (q) => q.length >= 3 && /^[^\s]+$/.test(q),
+  test: (q) => q.length >= 3 && /^[^\s]+$/.test(q) && !isKeyLike(q),
   value: (q) => q.toLowerCase(),
 });
 
@@ -65,10 +69,10 @@ export const trackingPrefix = defineShape({
   value: (q) => q.toUpperCase(),
 });
 
-/** Words of a name, e.g. an organization's: three characters or more. */
+/** Words of a name, e.g. an organization's: three characters or more, not an email or a key. */
 export const text = defineShape({
   name: 'text',
-  test: (q) => q.length >= 3,
+  test: (q) => q.length >= 3 && !q.includes('@') && !isKeyLike(q),
 });
 
 export const shapeValue = (shape: IdentifierShape, query: string): string | number => (shape.value ? shape.value(query) : query);

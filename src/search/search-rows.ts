@@ -1,5 +1,6 @@
 // The omnibox's reads through Prisma, so a resource's `visibleTo` and `tenantScope` (Prisma
-// conditions) apply exactly as on its backoffice pages. Each lookup is one bounded statement on
+// conditions) apply exactly as on its backoffice pages (unscoped lookups: search-sql.ts). Each
+// lookup is one bounded statement on
 // one index: equality for exact matches, LIKE 'q%' ordered by the column for prefixes (the btree
 // walks in order and stops at the LIMIT; without the ORDER BY the planner may prefer a sequential
 // scan), ILIKE '%q%' for contains (a pg_trgm GIN bitmap).
@@ -8,6 +9,7 @@ import type { RowFilter } from '../platform/plugin.js';
 import { scopedWhere } from '../rbac/row-scope.js';
 import type { Lookup } from './search-plan.js';
 import type { RegisteredSource } from './search-registry.js';
+import { escapeLike } from './search-sql.js';
 
 type Row = Record<string, unknown>;
 type Delegate = {
@@ -22,19 +24,19 @@ export function createSearchRows({ prisma }: { prisma: PrismaClient }) {
 
   const condition = ({ identifier, mode, value }: Lookup): RowFilter => {
     if (mode === 'exact') return { [identifier.field]: value };
-    if (mode === 'prefix') return { [identifier.field]: { startsWith: String(value) } };
-    return { [identifier.field]: { contains: String(value), mode: 'insensitive' } };
+    // Prisma passes these into LIKE as they are: the operator's wildcards are escaped here.
+    if (mode === 'prefix') return { [identifier.field]: { startsWith: escapeLike(String(value)) } };
+    return { [identifier.field]: { contains: escapeLike(String(value)), mode: 'insensitive' } };
   };
 
   return {
-    /** The rows one lookup finds within the scope; exact matches with their related rows. */
+    /** The rows one lookup finds within the scope. */
     lookup(lookup: Lookup, scope: RowFilter[], limit: number): Promise<Row[]> {
       const { source, identifier, mode } = lookup;
       return delegate(source.model).findMany({
         where: scopedWhere(condition(lookup), scope),
         take: limit,
         ...(mode === 'prefix' ? { orderBy: { [identifier.field]: 'asc' } } : {}),
-        ...(mode === 'exact' && source.include ? { include: source.include } : {}),
       });
     },
 

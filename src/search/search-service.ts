@@ -13,9 +13,14 @@ import { MATCH_RANK, planLookups } from './search-plan.js';
 import { shapeValue } from './identifier-shapes.js';
 import type { RegisteredSource, SearchRegistry } from './search-registry.js';
 import { createSearchRows } from './search-rows.js';
+import type { SqlLookups } from './search-sql.js';
+import type { Lookup } from './search-plan.js';
+import type { RowFilter } from '../platform/plugin.js';
 import type { EntityDetails, EntityLink, EntitySummary, RecentEvents, SearchItem } from './search-types.js';
 
 type Row = Record<string, unknown>;
+
+export type SearchExpansion = 'links' | 'events';
 
 export type SearchViewer = { operator: OperatorPrincipal; impersonation: Pick<ActiveImpersonation, 'targetOrgId'> | null };
 
@@ -26,8 +31,10 @@ const RECENT_EVENTS = 5;
 
 export type SearchService = ReturnType<typeof createSearchService>;
 
-export function createSearchService({ prisma, registry, recentEvents }: {
+export function createSearchService({ prisma, sql, registry, recentEvents }: {
   prisma: PrismaClient;
+  /** Plain statements for unscoped lookups (search-sql.ts); without it every lookup goes through Prisma. */
+  sql?: SqlLookups;
   registry: SearchRegistry;
   /** The timeline's newest events of an entity (src/timeline/); without it results carry none. */
   recentEvents?: RecentEvents;
@@ -65,18 +72,26 @@ export function createSearchService({ prisma, registry, recentEvents }: {
     return groups.flat();
   }
 
+  // Unlimited rows: one plain statement; limited ones: Prisma with the scope's conditions.
+  const lookupRows = (lookup: Lookup, scope: RowFilter[], limit: number) =>
+    scope.length === 0 && sql?.knows(lookup.source.model, lookup.identifier.field) ? sql.lookup(lookup, limit) : rows.lookup(lookup, scope, limit);
+
   const eventsOf = async (type: string, id: string, viewer: SearchViewer) =>
     recentEvents ? { recentEvents: await recentEvents({ type, id, limit: RECENT_EVENTS, operator: viewer.operator }) } : {};
 
   return {
-    async search({ query, viewer, limit }: { query: string; viewer: SearchViewer; limit: number }): Promise<SearchItem[]> {
+    /**
+     * Exact matches first, then prefix, then contains; `expand` adds to each exact match its related
+     * entities (`links`, loaded with the type's `include`) and its timeline's newest events.
+     */
+    async search({ query, viewer, limit, expand = [] }: { query: string; viewer: SearchViewer; limit: number; expand?: SearchExpansion[] }): Promise<SearchItem[]> {
       const visible = readable(viewer);
       const scopes = new Map(visible.map((v) => [v.source.type, v.scope]));
       const lookups = planLookups({ query, sources: visible.map((v) => v.source), canSeePii: canSeePii(viewer.operator) });
       // ---- every recognised shape at once, each bounded
       const found = await Promise.all(lookups.map(async (lookup) => ({
         lookup,
-        rows: await rows.lookup(lookup, scopes.get(lookup.source.type)!, lookup.mode === 'exact' ? EXACT_TAKE : PARTIAL_TAKE),
+        rows: await lookupRows(lookup, scopes.get(lookup.source.type)!, lookup.mode === 'exact' ? EXACT_TAKE : PARTIAL_TAKE),
       })));
       // ---- rank: exact first, then prefix, then contains; one entry per entity
       const seen = new Set<string>();
@@ -92,9 +107,13 @@ export function createSearchService({ prisma, registry, recentEvents }: {
         .slice(0, limit);
       return Promise.all(ranked.map(async ({ lookup, row }): Promise<SearchItem> => {
         const item = { ...summarize(lookup.source, row, viewer), matchKind: lookup.mode, matchedOn: lookup.identifier.name };
-        if (lookup.mode !== 'exact') return item;
-        const [links, events] = await Promise.all([linksOf(lookup.source, row, viewer), eventsOf(item.type, item.id, viewer)]);
-        return { ...item, links, ...events };
+        if (lookup.mode !== 'exact' || expand.length === 0) return item;
+        const scope = scopes.get(lookup.source.type)!;
+        const [links, events] = await Promise.all([
+          expand.includes('links') ? rows.byId(lookup.source, row[lookup.source.idField] as string | number, scope).then((full) => (full ? linksOf(lookup.source, full, viewer) : [])) : undefined,
+          expand.includes('events') ? eventsOf(item.type, item.id, viewer) : {},
+        ]);
+        return { ...item, ...(links ? { links } : {}), ...events };
       }));
     },
 
