@@ -3,7 +3,7 @@
 // each query to a few index probes.
 import { buildSearchRegistry } from '../src/search/search-registry.js';
 import { normalizeQuery, planLookups } from '../src/search/search-plan.js';
-import { email, emailFragment, integerId, prefixedRef, trackingNumber, trackingPrefix, uuid } from '../src/search/identifier-shapes.js';
+import { email, emailFragment, emailStart, integerId, prefixedRef, trackingNumber, trackingPrefix, uuid } from '../src/search/identifier-shapes.js';
 import { buildRbacModel } from '../src/rbac/rbac-model.js';
 import { plugins } from '../plugins/index.js';
 
@@ -22,7 +22,10 @@ describe('identifier shapes', () => {
     expect(email.value!('Alice@Example.com')).toBe('alice@example.com');
     expect(['alice@', '@example.com', 'alice example.com', 'a@b'].some(email.test)).toBe(false);
     expect(emailFragment.test('flatley')).toBe(true);
-    expect(['fl', 'two words', '12345', 'pi_abcdef'].some(emailFragment.test)).toBe(false);
+    expect(['fl', 'two words', '12345', 'pi_abcdef', 'a@b.c'].some(emailFragment.test)).toBe(false);
+    expect(emailStart.test('alice@')).toBe(true);
+    expect(emailStart.test('alice@example.com')).toBe(true);
+    expect(emailStart.test('alice')).toBe(false);
   });
   it('provider references by their prefix', () => {
     const pi = prefixedRef('pi_');
@@ -59,10 +62,13 @@ describe('planning a query', () => {
   it('an email: customers and operators exactly, and by fragment with pii.read only where it is personal data', () => {
     expect(plan('Monroe.Flatley.500060@formula.example')).toEqual([
       'customer_user.email:exact=monroe.flatley.500060@formula.example',
-      'customer_user.email:contains=monroe.flatley.500060@formula.example',
+      'customer_user.email:prefix=monroe.flatley.500060@formula.example',
       'operator.email:exact=monroe.flatley.500060@formula.example',
-      'operator.email:contains=monroe.flatley.500060@formula.example',
+      'operator.email:prefix=monroe.flatley.500060@formula.example',
     ]);
+    // Typing an address: its start, on the unique btree.
+    expect(plan('monroe.flatley@form')).toEqual(['customer_user.email:prefix=monroe.flatley@form', 'operator.email:prefix=monroe.flatley@form']);
+    expect(plan('monroe.flatley@form', false)).toEqual(['operator.email:prefix=monroe.flatley@form']);
     // Customer emails are personal data (the resource's pii): no fishing by fragment without pii.read.
     expect(plan('flatley', false)).toEqual(['organization.name:contains=flatley', 'operator.email:contains=flatley']);
   });

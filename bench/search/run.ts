@@ -16,14 +16,14 @@ const STOCK_RUNS = Number(process.env.STOCK_RUNS ?? 5);
 const bench = await bootBenchApp({ role: 'support_admin' });
 const fmt = (n: number) => n.toFixed(1).padStart(7);
 
-async function ours(q: string, expand = ''): Promise<{ server: number; http: number; count: number; first?: { type: string; matchKind: string } }> {
+async function ours(q: string, expand = ''): Promise<{ server: number; http: number; types: string[]; first?: { type: string; matchKind: string } }> {
   const t0 = performance.now();
   const res = await fetch(`${bench.base}/api/search?q=${encodeURIComponent(q)}&expand=${expand}`, { headers: { cookie: bench.apiCookie } });
   const body = (await res.json()) as { items: { type: string; matchKind: string }[] };
   const http = performance.now() - t0;
   if (res.status !== 200) throw new Error(`search ${q}: HTTP ${res.status} ${JSON.stringify(body)}`);
   const server = Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]);
-  return { server, http, count: body.items.length, first: body.items[0] };
+  return { server, http, types: body.items.map((i) => i.type), first: body.items[0] };
 }
 
 async function stock(kind: Kind, q: string): Promise<number> {
@@ -42,7 +42,7 @@ try {
   // Warm the pool and the plans' caches once: the first query of a process pays its connections.
   for (const kind of kinds) await ours(kind.queries[0], kind.expand);
 
-  console.log(`${'kind'.padEnd(34)} ${'target'.padStart(6)} | ours server p50     p95 |   HTTP p50     p95 | found | stock p50  ratio (stock/ours p50)`);
+  console.log(`${'kind'.padEnd(34)} ${'target'.padStart(6)} | ours server p50     p95 |   HTTP p50     p95 | found*| stock p50  ratio (stock/ours p50)`);
   const failures: string[] = [];
   for (const kind of kinds) {
     const server: number[] = [];
@@ -52,7 +52,7 @@ try {
       const r = await ours(q, kind.expand);
       server.push(r.server);
       http.push(r.http);
-      if (r.first && r.first.type === kind.expectType && (kind.match === 'exact' ? r.first.matchKind === 'exact' : true)) found += 1;
+      if (kind.match === 'exact' ? r.first?.type === kind.expectType && r.first.matchKind === 'exact' : r.types.includes(kind.expectType)) found += 1;
     }
     const stockTimes: number[] = [];
     for (const q of kind.queries.slice(0, STOCK_RUNS)) stockTimes.push(await stock(kind, q));
@@ -63,6 +63,7 @@ try {
     if (s.at(0.95) > target) failures.push(`${kind.name}: p95 ${s.at(0.95).toFixed(1)} ms > ${target} ms`);
     console.log(`${kind.name.padEnd(34)} ${String(target).padStart(6)} |     ${fmt(s.at(0.5))} ${fmt(s.at(0.95))} | ${fmt(h.at(0.5))} ${fmt(h.at(0.95))} | ${String(Math.round((found / kind.queries.length) * 100)).padStart(4)}% | ${fmt(st.at(0.5))} ${(st.at(0.5) / s.at(0.5)).toFixed(0).padStart(6)}x`);
   }
+  console.log('* exact: the first result is the sampled entity\'s type, matched exactly; partial: a result of that type is among the answers');
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(failures.length === 0 ? 'all kinds within target (server time p95)' : `over target: ${failures.join('; ')}`);
 } finally {

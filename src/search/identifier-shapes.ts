@@ -42,10 +42,21 @@ export const email = defineShape({
 // only cost a trigram scan that finds nothing meant.
 const isKeyLike = (q: string) => /^#?\d+$/.test(q) || /^[a-z]{2,4}_[A-Za-z0-9]{3,}$/.test(q);
 
-/** Part of an address, e.g. `flatley` or `@acme.example`: at least three characters (trigram indexes). */
+/**
+ * The start of an address, typed up to its `@` or beyond (`monroe.flatley@form`): a prefix, which the
+ * address's unique btree answers (the C collation). A whole address is also one, for addresses it
+ * begins; a trigram match on a whole address would weigh every common trigram of its domain.
+ */
+export const emailStart = defineShape({
+  name: 'email_start',
+  test: (q) => q.length >= 3 && /^[^\s@]+@[^\s@]*$/.test(q),
+  value: (q) => q.toLowerCase(),
+});
+
+/** A word inside an address, e.g. `flatley`: at least three characters, no `@` (trigram indexes). */
 export const emailFragment = defineShape({
   name: 'email_fragment',
-  test: (q) => q.length >= 3 && /^[^\s]+$/.test(q) && !isKeyLike(q),
+  test: (q) => q.length >= 3 && /^[^\s@]+$/.test(q) && !isKeyLike(q),
   value: (q) => q.toLowerCase(),
 });
 

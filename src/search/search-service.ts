@@ -72,9 +72,20 @@ export function createSearchService({ prisma, sql, registry, recentEvents }: {
     return groups.flat();
   }
 
-  // Unlimited rows: one plain statement; limited ones: Prisma with the scope's conditions.
-  const lookupRows = (lookup: Lookup, scope: RowFilter[], limit: number) =>
-    scope.length === 0 && sql?.knows(lookup.source.model, lookup.identifier.field) ? sql.lookup(lookup, limit) : rows.lookup(lookup, scope, limit);
+  // Unlimited rows: every such lookup in one plain statement; limited ones: Prisma with the scope's
+  // conditions, as the entity pages read them. Both at once.
+  async function lookupRows(lookups: Lookup[], scopes: Map<string, RowFilter[]>): Promise<Row[][]> {
+    const limitOf = (lookup: Lookup) => (lookup.mode === 'exact' ? EXACT_TAKE : PARTIAL_TAKE);
+    const isPlain = (lookup: Lookup) => scopes.get(lookup.source.type)!.length === 0 && Boolean(sql?.knows(lookup.source.model, lookup.identifier.field));
+    const plain = lookups.filter(isPlain);
+    const [plainRows, scopedRows] = await Promise.all([
+      sql ? sql.lookupAll(plain.map((lookup) => ({ lookup, limit: limitOf(lookup) }))) : [],
+      Promise.all(lookups.filter((l) => !isPlain(l)).map((lookup) => rows.lookup(lookup, scopes.get(lookup.source.type)!, limitOf(lookup)))),
+    ]);
+    let p = 0;
+    let s = 0;
+    return lookups.map((lookup) => (isPlain(lookup) ? plainRows[p++] : scopedRows[s++]));
+  }
 
   const eventsOf = async (type: string, id: string, viewer: SearchViewer) =>
     recentEvents ? { recentEvents: await recentEvents({ type, id, limit: RECENT_EVENTS, operator: viewer.operator }) } : {};
@@ -89,10 +100,8 @@ export function createSearchService({ prisma, sql, registry, recentEvents }: {
       const scopes = new Map(visible.map((v) => [v.source.type, v.scope]));
       const lookups = planLookups({ query, sources: visible.map((v) => v.source), canSeePii: canSeePii(viewer.operator) });
       // ---- every recognised shape at once, each bounded
-      const found = await Promise.all(lookups.map(async (lookup) => ({
-        lookup,
-        rows: await lookupRows(lookup, scopes.get(lookup.source.type)!, lookup.mode === 'exact' ? EXACT_TAKE : PARTIAL_TAKE),
-      })));
+      const matched = await lookupRows(lookups, scopes);
+      const found = lookups.map((lookup, i) => ({ lookup, rows: matched[i] }));
       // ---- rank: exact first, then prefix, then contains; one entry per entity
       const seen = new Set<string>();
       const ranked = found
@@ -106,7 +115,7 @@ export function createSearchService({ prisma, sql, registry, recentEvents }: {
         })
         .slice(0, limit);
       return Promise.all(ranked.map(async ({ lookup, row }): Promise<SearchItem> => {
-        const item = { ...summarize(lookup.source, row, viewer), matchKind: lookup.mode, matchedOn: lookup.identifier.name };
+        const item = { ...summarize(lookup.source, row, viewer), typeLabel: lookup.source.label, matchKind: lookup.mode, matchedOn: lookup.identifier.name };
         if (lookup.mode !== 'exact' || expand.length === 0) return item;
         const scope = scopes.get(lookup.source.type)!;
         const [links, events] = await Promise.all([

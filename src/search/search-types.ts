@@ -60,6 +60,8 @@ export type RecentEvent = Record<string, unknown>;
 export type RecentEvents = (args: { type: string; id: string; limit: number; operator: import('../auth/operator-auth.js').OperatorPrincipal }) => Promise<RecentEvent[]>;
 
 export type SearchItem = EntitySummary & {
+  /** The type's group heading, e.g. `Shipments`. */
+  typeLabel: string;
   matchKind: MatchKind;
   /** The identifier that matched (e.g. `tracking_number`). */
   matchedOn: string;

@@ -3,7 +3,8 @@ type Row = Record<string, unknown>;
 
 export const money = (amount: unknown, currency: unknown) => `${(Number(amount) / 100).toFixed(2)} ${String(currency)}`;
 
-export const day = (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value ?? ''));
+// A Date from Prisma, an ISO string from the omnibox's plain statements (JSON rows).
+export const day = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')).slice(0, 10);
 
 /** The parts that exist, joined as one summary line. */
 export const line = (...parts: unknown[]) => parts.filter((p) => p !== null && p !== undefined && p !== '').map(String).join(' · ');
