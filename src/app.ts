@@ -57,6 +57,7 @@ import { extraResourceGuards } from './admin/create-admin.js';
 import { createApiTokenService } from './auth/api-tokens/api-token-service.js';
 import { createApiTokenRoutes } from './auth/api-tokens/api-token-routes.js';
 import { hasBearerToken, tokenOrOperator } from './auth/api-tokens/bearer-auth.js';
+import { createSearch } from './search/create-search.js';
 
 export type AppDeps = {
   config: Config;
@@ -190,6 +191,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createWinnerRolloutRoutes({ experiments, runner: actions.runner, access }));
   api.use(createApiTokenRoutes({ tokens, access }));
   api.use(createFlagRoutes({ flags, access }));
+  // The omnibox; `recentEvents` (the timeline's newest events per entity) joins here once src/timeline/ exists.
+  api.use(createSearch({ prisma: db.prisma, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(notFoundHandler);

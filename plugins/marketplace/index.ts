@@ -8,6 +8,7 @@ import { marketplaceResources } from './resources.js';
 import { marketplaceImpersonationTargets } from './impersonation-targets.js';
 import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
+import { marketplaceSearch } from './search/index.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -16,6 +17,8 @@ export const marketplacePlugin = definePlugin({
   resources: marketplaceResources,
   actions: marketplaceActions,
   flags: MARKETPLACE_FLAGS,
+  // Its entities in the omnibox: ids, tracking numbers, payment references, emails, names.
+  search: marketplaceSearch,
   // Its customer users can be impersonated (src/impersonation/, docs/adr/0010-impersonation.md).
   impersonation: marketplaceImpersonationTargets,
   // Seed 000: a Support Agent refunds up to $100 without escalation. Role data after the first start.

@@ -36,6 +36,8 @@ export function createComponents() {
   // Seed 003's tenant strip (the impersonation banner, the tenant switcher) above the stock top bar,
   // which it renders itself (AdminJS passes it as OriginalComponent).
   loader.override('TopBar', file('impersonation-top-bar.tsx'));
+  // The omnibox (src/search/) in the top bar's version slot, on every page.
+  loader.override('Version', file('omnibox.tsx'));
   // The login form with the authentication-code field (src/admin/admin-router.ts reads it).
   loader.override('Login', file('login.tsx'));
   return { loader, components };

@@ -47,7 +47,7 @@ type Dmmf = { datamodel: { models: { name: string; dbName: string | null; fields
 
 // prisma generate writes the full DMMF here (prisma/dmmf-generator.cjs); the js-engine client no
 // longer carries it and @adminjs/prisma cannot work without it.
-function loadClientModule() {
+export function loadClientModule() {
   const file = projectPath('prisma', 'generated', 'dmmf.json');
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npx prisma generate\``);
   const dmmf = JSON.parse(fs.readFileSync(file, 'utf8')) as Dmmf;

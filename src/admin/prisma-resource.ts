@@ -14,6 +14,7 @@ import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { RowFilter, VirtualFilter } from '../platform/plugin.js';
 import { CursorCache } from './cursor-cache.js';
 import { currentImpersonation } from '../impersonation/impersonation-context.js';
+import { rowScope } from '../rbac/row-scope.js';
 
 export type LargeTableOptions = {
   /** Postgres table name, for the planner's row estimate. */
@@ -105,17 +106,10 @@ export class PrismaResource extends Resource {
       if (!condition) return null;
       conditions.push(condition);
     }
-    if (this.visibleTo) {
-      // Deny by default: no operator in the context, no rows.
-      if (!operator) return null;
-      conditions.push(this.visibleTo(operator));
-    }
-    // While impersonating, a tenant's resource shows that tenant's rows only (src/impersonation/).
-    const impersonation = this.tenantScope ? currentImpersonation() : undefined;
-    if (impersonation) {
-      if (impersonation.targetOrgId === null) return null;
-      conditions.push(this.tenantScope!(impersonation.targetOrgId));
-    }
+    // The operator's rows; while impersonating, a tenant's resource shows that tenant's rows only.
+    const scope = rowScope({ visibleTo: this.visibleTo, tenantScope: this.tenantScope }, operator, this.tenantScope ? currentImpersonation() : undefined);
+    if (!scope) return null;
+    conditions.push(...scope);
     const nonEmpty = conditions.filter((c) => Object.keys(c).length > 0);
     return nonEmpty.length <= 1 ? (nonEmpty[0] ?? {}) : { AND: nonEmpty };
   }

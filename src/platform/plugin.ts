@@ -14,6 +14,7 @@ import type { OutboxHandler } from '../actions/outbox.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 import type { FlagSpec } from '../flags/flag-catalog.js';
+import type { SearchSource } from '../search/search-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -124,6 +125,8 @@ export type Plugin = {
   flags?: Record<string, FlagSpec>;
   /** The pack's operator actions (one file each), run by the action runner on both faces. */
   actions?: ActionDefinition[];
+  /** The pack's entities in the omnibox: the identifiers that find each and how a row reads (src/search/). */
+  search?: SearchSource[];
   /** The pack's customer users as impersonation targets (at most one installed pack declares it). */
   impersonation?: ImpersonationTargets;
   /** Side-effect handlers by outbox message kind (notifications, external calls). */

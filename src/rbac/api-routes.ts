@@ -47,6 +47,10 @@ export const API_ROUTES = [
   { method: 'POST', path: '/api/impersonations/:id/token', permission: 'user.impersonate', summary: 'A signed token (ES256, at most 5 minutes) for the customer-facing app, with an RFC 8693 act claim' },
   // Feature flags (docs/adr/0012-flags-as-code.md): what the caller's own session evaluates; no secret.
   { method: 'GET', path: '/api/flags', permission: null, summary: 'The declared feature flags as evaluated for the caller: key, type, description, enabled, default, source (unleash or default)' },
+  // The omnibox (docs/adr/0015-omnibox-search.md): any operator may search; each entity type is searched and
+  // shown only with its own read permission, within the rows the operator may see.
+  { method: 'GET', path: '/api/search', permission: null, summary: 'The omnibox: ids, tracking numbers, payment references, emails, names; exact matches first (each entity type needs its read permission)' },
+  { method: 'GET', path: '/api/entities/:type/:id', permission: null, summary: 'One entity\'s canonical details and links to related entities (needs the type\'s read permission)' },
   // Experiments (docs/adr/0011-experiment-statistics.md).
   { method: 'GET', path: '/api/experiments', permission: 'experiment.read', summary: 'Experiments, newest first, keyset-paginated (?status=)' },
   { method: 'GET', path: '/api/experiments/:key', permission: 'experiment.read', summary: 'One experiment by its Unleash flag name, with the flag as Unleash has it' },
