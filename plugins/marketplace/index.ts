@@ -8,6 +8,7 @@ import { marketplaceResources } from './resources.js';
 import { marketplaceImpersonationTargets } from './impersonation-targets.js';
 import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
+import { marketplaceTimeline } from './timeline/index.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -22,4 +23,6 @@ export const marketplacePlugin = definePlugin({
   seedLimits: { support_agent: { [ORDER_REFUND_ACTION_ID]: REFUND_SEED_LIMITS.support_agent } },
   seedDemo,
   seedScale,
+  // Timeline links, subjects and the support notes source (src/timeline/).
+  timeline: marketplaceTimeline,
 });

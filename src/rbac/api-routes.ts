@@ -53,6 +53,8 @@ export const API_ROUTES = [
   { method: 'PUT', path: '/api/experiments/:key', permission: 'experiment.manage', summary: 'Create an experiment, or change its design (while a draft) and lifecycle; audited' },
   { method: 'POST', path: '/api/experiments/:key/events', permission: 'experiment.ingest', summary: 'A batch of up to 10,000 exposure and conversion events: all or nothing, idempotent per event id' },
   { method: 'GET', path: '/api/experiments/:key/results', permission: 'experiment.read', summary: 'Per-variant exposures, conversions, rates with 95% intervals, lift, p-values, the sample-ratio check and the winner' },
+  // The entity timeline (docs/adr/0016-entity-timeline.md): the permission depends on the type, so the service checks it.
+  { method: 'GET', path: '/api/entities/:type/:id/timeline', permission: null, summary: 'An entity\'s timeline, newest first, keyset-paginated (needs the read permission of the type\'s resource; checked by the service)' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;
