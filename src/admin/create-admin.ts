@@ -36,6 +36,7 @@ import type { OperatorSessions } from '../auth/operator-sessions.js';
 import { SECURITY_PAGE } from '../auth/require-operator.js';
 import { requireStepUpOnSave } from '../hooks/step-up-hook.js';
 import { impersonateAction, impersonationEnv } from '../impersonation/impersonation-admin.js';
+import { timelineProperties, withTimelineShown } from '../timeline/timeline-admin.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -209,7 +210,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
       options: {
         ...definition.options,
         // `unsortable` already carries the definition's own settings for those properties.
-        properties: { ...jsonProperties(model, components), ...virtualFilterProperties(definition), ...service.properties, ...definition.options?.properties, ...unsortable },
+        properties: { ...jsonProperties(model, components), ...virtualFilterProperties(definition), ...timelineProperties(definition, components), ...service.properties, ...definition.options?.properties, ...unsortable },
+        ...withTimelineShown(definition),
         navigation,
         sort: definition.options?.sort ?? { sortBy: 'id', direction: 'desc' as const },
         actions: actionsWithAccess(definition, configured, hooks, definition.model === 'Role' ? { new: roleBefore(definition), edit: roleBefore(definition) } : {}),
