@@ -53,6 +53,8 @@ const ROUTE_SAMPLES: Record<string, { path: string; allowed: number; body?: obje
   'PUT /api/experiments/:key': { path: '/api/experiments/matrix-experiment', allowed: 422 },
   'POST /api/experiments/:key/events': { path: '/api/experiments/no-such-experiment/events', allowed: 404 },
   'GET /api/experiments/:key/results': { path: '/api/experiments/no-such-experiment/results', allowed: 404 },
+  // The timeline checks the type's read permission itself: a type nobody declares is a 404 for everyone.
+  'GET /api/entities/:type/:id/timeline': { path: '/api/entities/no_such_type/1/timeline', allowed: 404 },
 };
 type Outcome = 'allowed' | 'denied' | string;
 
