@@ -7,6 +7,7 @@
 // Every instance may run one; they take turns on the checkpoint rows (SKIP LOCKED).
 import type pg from 'pg';
 import type { Logger } from '../platform/logger.js';
+import { startRepeatingTask } from '../platform/repeating-task.js';
 import type { SqlExecutor } from '../audit/types.js';
 import { listAuditRecordsAfter } from '../audit/audit-query.js';
 import { pgExecutor } from '../audit/sql-executor.js';
@@ -63,8 +64,11 @@ export function createBatchProjector({ catalog, graceMs = 5_000 }: { catalog: Ti
 }
 
 export type TimelineProjector = {
-  /** Projects everything committed now (tests and tools); returns how many entries were new. */
-  catchUp: () => Promise<number>;
+  /**
+   * Projects everything committed now (tests and tools: seal the audit log first); returns how many
+   * entries were new. Waits for a checkpoint another instance holds, unless `isWaiting` is false.
+   */
+  catchUp: (options?: { isWaiting?: boolean }) => Promise<number>;
   /** Follows the sources every `intervalMs` until stopped. */
   start: (options?: { intervalMs?: number }) => { stop: () => Promise<void> };
   /** Every source's checkpoint key. */
@@ -83,10 +87,10 @@ export function createTimelineProjector({ pool, catalog, logger, batchSize = 2_0
   let isReady: Promise<void> | null = null;
 
   /** One batch of one source in one transaction; null when another instance holds its checkpoint. */
-  const step = (sourceId: string) =>
+  const step = (sourceId: string, isWaiting: boolean) =>
     inTransaction(pool, async (client) => {
       const db = pgExecutor(client);
-      const after = await lockCheckpoint(db, sourceId, { wait: false });
+      const after = await lockCheckpoint(db, sourceId, { wait: isWaiting });
       if (after === null) return null;
       const range = { table: TIMELINE_TABLE, after, upTo: null, limit: batchSize };
       const src = catalog.sources.find((s) => s.id === sourceId);
@@ -95,7 +99,7 @@ export function createTimelineProjector({ pool, catalog, logger, batchSize = 2_0
       return { ...result, isAdvanced: result.position !== after };
     });
 
-  async function catchUp(): Promise<number> {
+  async function catchUp({ isWaiting = true }: { isWaiting?: boolean } = {}): Promise<number> {
     isReady ??= ensureCheckpoints(pgExecutor(pool), sourceIds).catch((err) => {
       isReady = null;
       throw err;
@@ -104,7 +108,7 @@ export function createTimelineProjector({ pool, catalog, logger, batchSize = 2_0
     let written = 0;
     for (const sourceId of sourceIds) {
       for (;;) {
-        const result = await step(sourceId);
+        const result = await step(sourceId, isWaiting);
         if (!result) break;
         written += result.written;
         if (!result.isAdvanced || result.read < batchSize) break;
@@ -113,37 +117,10 @@ export function createTimelineProjector({ pool, catalog, logger, batchSize = 2_0
     return written;
   }
 
-  function start({ intervalMs = 250 }: { intervalMs?: number } = {}) {
-    let isStopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<void> = Promise.resolve();
-    let failures = 0;
-    const turn = async () => {
-      try {
-        await catchUp();
-        if (failures > 0) logger?.info({ failures }, 'timeline projector recovered');
-        failures = 0;
-      } catch (err) {
-        // Nothing is lost: the checkpoint did not move, the batch is tried again next turn.
-        if (failures++ % 20 === 0) logger?.error({ err, failures }, 'timeline projector failed; retrying');
-      }
-    };
-    const schedule = () => {
-      if (isStopped) return;
-      timer = setTimeout(() => {
-        running = turn().then(schedule);
-      }, intervalMs);
-      timer.unref();
-    };
-    schedule();
-    return {
-      stop: async () => {
-        isStopped = true;
-        clearTimeout(timer);
-        await running;
-      },
-    };
-  }
+  // A failed turn loses nothing: the checkpoint did not move, the batch is tried again next turn.
+  // A source another instance is projecting is skipped for this turn, not waited for.
+  const start = ({ intervalMs = 250 }: { intervalMs?: number } = {}) =>
+    startRepeatingTask({ name: 'timeline projector', intervalMs, logger, turn: () => catchUp({ isWaiting: false }) });
 
   return { catchUp, start, sourceIds };
 }
