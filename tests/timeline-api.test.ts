@@ -186,3 +186,16 @@ it('scopes the timeline to the impersonated customer\'s organization', async () 
   expect(await service.recent({ type: 'order', id: String(other.orderId), operator: operator as never, impersonation })).toEqual([]);
   expect((await service.recent({ type: 'order', id: String(order.orderId), limit: 2, operator: operator as never })).length).toBe(2);
 });
+
+it('shows an approval request on the order it would refund, and no access denials', async () => {
+  // Above the Support Agent's $100 limit: a request for a second person's approval, not a refund.
+  const big = await createPaidOrder(db, { amount: 50_000 });
+  const res = await act('support_agent', 'order.refund', { type: 'order', id: big.orderId }, { input: { amount: { amount: 20_000, currency: 'USD' } }, reasonCode: 'item_damaged' });
+  expect(res.status).toBe(202);
+  expect((await timeline('catalog_admin', 'order', big.orderId)).status).toBe(403);
+  await settle();
+  const list = await items('support_agent', 'order', big.orderId);
+  const requested = list.find((i) => i.kind === 'approval.requested')!;
+  expect(requested).toMatchObject({ isLinked: true, subject: { type: 'approval', id: res.body.approval.id }, data: { reasonCode: 'item_damaged' } });
+  expect(list.some((i) => i.kind === 'access.denied')).toBe(false);
+});

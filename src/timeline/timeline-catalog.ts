@@ -7,6 +7,7 @@ import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { Permission, PermissionCatalog } from '../rbac/permissions.js';
 import type { PiiFields } from '../rbac/masking.js';
 import type { PluginTimeline, TimelineLinkResolver, TimelineSource } from './timeline-types.js';
+import { approvalTargets } from './approval-links.js';
 
 /** An entity type with a timeline (`GET /api/entities/{type}/{id}/timeline`). */
 export type TimelineEntityType = {
@@ -28,8 +29,13 @@ export type TimelineCatalog = {
   subjectTypeOf: (auditEntityType: string) => string;
 };
 
-// The core's own timelines: flags (their changes reach the audit log as entity `flag`).
-const CORE_TIMELINE: PluginTimeline = { entities: { flag: { read: 'flag.read' } } };
+// The core's own part: flags have a timeline (their changes reach the audit log as entity `flag`),
+// and an approval request (requested, approved, denied) belongs on the entity it would act on.
+const CORE_TIMELINE: PluginTimeline = {
+  entities: { flag: { read: 'flag.read' } },
+  subjects: { approval: { read: 'approval.read' } },
+  links: { approval: approvalTargets },
+};
 
 export function buildTimelineCatalog({ resources, plugins, permissions }: {
   resources: readonly ResourceDefinition[];

@@ -6,7 +6,10 @@ import type { TimelineCatalog } from './timeline-catalog.js';
 import type { TimelineFact } from './timeline-types.js';
 
 // The runner writes an `attempted` row before each run's outcome rows; the outcome rows say it all.
-const isShown = (record: AuditRecord) => record.entityType !== null && record.entityId !== null && record.outcome !== 'attempted';
+// Denials (access.denied, a refused self-approval) are security events for the audit screen: on an
+// entity's timeline they would show who was refused a look at it, to everyone who may look.
+const isShown = (record: AuditRecord) =>
+  record.entityType !== null && record.entityId !== null && record.outcome !== 'attempted' && record.outcome !== 'denied';
 
 export function auditFacts(records: AuditRecord[], catalog: TimelineCatalog): TimelineFact[] {
   return records.filter(isShown).map((r) => ({
