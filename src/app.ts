@@ -58,6 +58,7 @@ import { createApiTokenService } from './auth/api-tokens/api-token-service.js';
 import { createApiTokenRoutes } from './auth/api-tokens/api-token-routes.js';
 import { hasBearerToken, tokenOrOperator } from './auth/api-tokens/bearer-auth.js';
 import { createSearch } from './search/create-search.js';
+import { createTimeline, type Timeline } from './timeline/create-timeline.js';
 
 export type AppDeps = {
   config: Config;
@@ -98,6 +99,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   impersonation: ImpersonationService;
   /** Typed flag evaluation over the declared flags (src/flags/flag-service.ts). */
   flags: FlagService;
+  /** The entity timeline: boot runs its projector; `timeline.service.recent` serves other features (src/timeline/). */
+  timeline: Timeline;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
@@ -117,6 +120,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     secretBox: createSecretBox(mfaEncryptionKey), logger: logger.child({ component: 'mfa' }),
   });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform: { unleash: unleashAdmin } });
+  const timeline = createTimeline({ db, audit, rbac, plugins, logger });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   const flagAdmin = createFlagAdminResource({ catalog: flagCatalog, flags: flagClient });
   const admin = createAdmin({
@@ -193,6 +197,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createFlagRoutes({ flags, access }));
   // The omnibox; `recentEvents` (the timeline's newest events per entity) joins here once src/timeline/ exists.
   api.use(createSearch({ prisma: db.prisma, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
+  api.use(timeline.routes(access));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(notFoundHandler);
@@ -201,5 +206,5 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags };
+  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, timeline };
 }

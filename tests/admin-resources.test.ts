@@ -43,6 +43,8 @@ describe('AdminJS backoffice', () => {
   const NOT_RESOURCES = [
     'OperatorRole', 'ApprovalDecision', 'BulkJob', 'BulkJobTarget', 'IdempotencyKey', 'DomainEvent', 'Notification', 'RateLimit', 'OperatorMfa', 'OperatorRecoveryCode', 'LoginThrottle',
     'Experiment', 'ExperimentVariant', 'ExperimentEvent', 'ExperimentUser', 'ExperimentTally',
+    // The timeline's read model: shown through the Timeline panel of each entity (src/timeline/).
+    'TimelineEntry', 'TimelineCheckpoint',
   ];
 
   it('covers every Prisma model but the operator-role join table, the runner\'s bookkeeping and login security\'s internals', () => {

@@ -57,6 +57,8 @@ const ROUTE_SAMPLES: Record<string, { path: string; allowed: number; body?: obje
   // An empty body: allowed callers get 422 and no token is made.
   'POST /api/tokens': { path: '/api/tokens', allowed: 422 },
   'DELETE /api/tokens/:id': { path: '/api/tokens/2147483647', allowed: 404 },
+  // The timeline checks the type's read permission itself: a type nobody declares is a 404 for everyone.
+  'GET /api/entities/:type/:id/timeline': { path: '/api/entities/no_such_type/1/timeline', allowed: 404 },
 };
 type Outcome = 'allowed' | 'denied' | string;
 

@@ -9,6 +9,7 @@ import { marketplaceImpersonationTargets } from './impersonation-targets.js';
 import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
 import { marketplaceSearch } from './search/index.js';
+import { marketplaceTimeline } from './timeline/index.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -25,4 +26,6 @@ export const marketplacePlugin = definePlugin({
   seedLimits: { support_agent: { [ORDER_REFUND_ACTION_ID]: REFUND_SEED_LIMITS.support_agent } },
   seedDemo,
   seedScale,
+  // Timeline links, subjects and the support notes source (src/timeline/).
+  timeline: marketplaceTimeline,
 });

@@ -32,6 +32,8 @@ export function createComponents() {
     ImpersonateAction: loader.add('OpsdeckImpersonateAction', file('impersonate-action.tsx')),
     // The Experiments screen's show page (src/experiments/experiment-admin-resource.ts); bundles recharts.
     ExperimentResults: loader.add(EXPERIMENT_RESULTS_COMPONENT, file('experiment-results.tsx')),
+    // The Timeline panel on show pages of resources with an entity type (src/timeline/timeline-admin.ts).
+    TimelinePanel: loader.add('OpsdeckTimelinePanel', file('timeline-panel.tsx')),
   };
   // Seed 003's tenant strip (the impersonation banner, the tenant switcher) above the stock top bar,
   // which it renders itself (AdminJS passes it as OriginalComponent).

@@ -40,6 +40,7 @@ import { impersonateAction, impersonationEnv } from '../impersonation/impersonat
 import type { FlagService } from '../flags/flag-service.js';
 import type { FlagKey } from '../flags/flag-catalog.js';
 import { isFlagOnFor } from '../flags/flag-gating.js';
+import { timelineProperties, withTimelineShown } from '../timeline/timeline-admin.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -235,7 +236,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
       options: {
         ...definition.options,
         // `unsortable` already carries the definition's own settings for those properties.
-        properties: { ...jsonProperties(model, components), ...virtualFilterProperties(definition), ...service.properties, ...definition.options?.properties, ...unsortable },
+        properties: { ...jsonProperties(model, components), ...virtualFilterProperties(definition), ...timelineProperties(definition, components), ...service.properties, ...definition.options?.properties, ...unsortable },
+        ...withTimelineShown(definition),
         navigation,
         sort: definition.options?.sort ?? { sortBy: 'id', direction: 'desc' as const },
         actions: actionsWithAccess(definition, configured, hooks, definition.model === 'Role' ? { new: roleBefore(definition), edit: roleBefore(definition) } : {}, flags),

@@ -3,7 +3,7 @@
 // (newest first), and rows shaped as AuditRecord. Never a COUNT(*), never an OFFSET.
 import { z } from 'zod';
 import type pg from 'pg';
-import { AUDIT_OUTCOMES, type AuditFilters, type AuditOutcome, type AuditRecord } from './types.js';
+import { AUDIT_OUTCOMES, type AuditFilters, type AuditOutcome, type AuditRecord, type SqlExecutor } from './types.js';
 
 // ISO 8601 dates or date-times (a date alone is midnight UTC).
 const instant = z
@@ -115,4 +115,21 @@ export async function findAuditRecords(pool: Pick<pg.Pool, 'query'>, seqs: numbe
   if (seqs.length === 0) return [];
   const { rows } = await pool.query<Row>(`SELECT ${RECORD_COLUMNS} FROM audit.events WHERE seq = ANY($1::bigint[]) ORDER BY seq DESC`, [seqs]);
   return rows.map(toAuditRecord);
+}
+
+/**
+ * Sealed rows after `afterSeq` in chain order (oldest first), at most `limit`, up to `upToSeq` when
+ * given: how projections follow the log. Sealed rows have no gap and never change, so a reader
+ * that remembers the last number it handled misses nothing.
+ */
+export async function listAuditRecordsAfter(db: SqlExecutor, { afterSeq, upToSeq, limit }: {
+  afterSeq: string;
+  upToSeq?: string | null;
+  limit: number;
+}): Promise<AuditRecord[]> {
+  const { rows } = await db.query(
+    `SELECT ${RECORD_COLUMNS} FROM audit.events WHERE seq > $1::bigint AND ($2::bigint IS NULL OR seq <= $2::bigint) ORDER BY seq LIMIT $3`,
+    [afterSeq, upToSeq ?? null, limit],
+  );
+  return (rows as Row[]).map(toAuditRecord);
 }

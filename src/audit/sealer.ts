@@ -3,6 +3,7 @@
 // lock, so running several is safe and one is enough.
 import type pg from 'pg';
 import type { Logger } from '../platform/logger.js';
+import { startRepeatingTask } from '../platform/repeating-task.js';
 
 export type SealOptions = {
   /** Rows per transaction. */
@@ -31,35 +32,6 @@ export async function sealAuditLog({ pool, batchSize = 5_000, graceMs = 2_000, w
 export function startAuditSealer({ pool, logger, intervalMs = 250, ...options }: { pool: pg.Pool; logger: Logger; intervalMs?: number } & SealOptions): {
   stop: () => Promise<void>;
 } {
-  let isStopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let failures = 0;
-
-  const turn = async () => {
-    try {
-      await sealAuditLog({ pool, ...options });
-      if (failures > 0) logger.info({ failures }, 'audit sealer recovered');
-      failures = 0;
-    } catch (err) {
-      // Unsealed rows stay in the inbox, committed: nothing is lost, they are chained later.
-      if (failures++ % 20 === 0) logger.error({ err, failures }, 'audit sealer failed; retrying');
-    }
-  };
-  const schedule = () => {
-    if (isStopped) return;
-    timer = setTimeout(() => {
-      running = turn().then(schedule);
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    stop: async () => {
-      isStopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  // A failed turn loses nothing: unsealed rows stay in the inbox, committed, and are chained later.
+  return startRepeatingTask({ name: 'audit sealer', intervalMs, logger, turn: () => sealAuditLog({ pool, ...options }) });
 }

@@ -10,6 +10,7 @@ import { describeAction } from '../actions/action-catalog.js';
 import { IMPERSONATION_OPERATIONS } from '../impersonation/impersonation-openapi.js';
 import { EXPERIMENT_OPERATIONS } from '../experiments/experiment-openapi.js';
 import { API_TOKEN_OPERATIONS, API_TOKEN_SECURITY_SCHEME } from '../auth/api-tokens/api-token-openapi.js';
+import { TIMELINE_OPERATIONS } from '../timeline/timeline-openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -72,7 +73,8 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
       operation.responses = route.path.endsWith('/bulk') ? { ...asJob, 202: { description: '`{ "job": { "id" } }`; follow it with GET /api/jobs/{id}.' } } : ACTION_RESPONSES;
     }
     if (route.path === '/api/runs/:id/retry') operation.parameters = [...parameters, idempotencyKey];
-    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`] ?? API_TOKEN_OPERATIONS[`${route.method} ${path}`];
+    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`]
+      ?? API_TOKEN_OPERATIONS[`${route.method} ${path}`] ?? TIMELINE_OPERATIONS[`${route.method} ${path}`];
     if (extension) {
       Object.assign(operation, extension, {
         parameters: [...parameters, ...((extension.parameters as Json[] | undefined) ?? [])],

@@ -147,7 +147,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     undo.push({ name: 'flag event import', run: flagEvents.stop });
 
     // ---- HTTP
-    const { app, close, actions, impersonation } = createApp({
+    const { app, close, actions, impersonation, timeline } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
       mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags, flagClient: flags,
       unleashAdmin: createUnleashAdmin({ url: unleashUrl, adminToken: secrets.unleashAdminToken }),
@@ -159,6 +159,9 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     // ---- Impersonation: expired ones and those whose session is gone are ended every minute
     const impersonationSweep = startImpersonationSweep({ service: impersonation, logger: logger.child({ component: 'impersonation' }) });
     undo.push({ name: 'impersonation sweep', run: impersonationSweep.stop });
+    // ---- Timeline: the projector follows the audit log, domain events and the packs' sources
+    const timelineProjector = timeline.projector.start();
+    undo.push({ name: 'timeline projector', run: timelineProjector.stop });
     checkpoint();
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {

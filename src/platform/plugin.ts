@@ -15,6 +15,7 @@ import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 import type { FlagSpec } from '../flags/flag-catalog.js';
 import type { SearchSource } from '../search/search-types.js';
+import type { PluginTimeline } from '../timeline/timeline-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -129,6 +130,12 @@ export type Plugin = {
   search?: SearchSource[];
   /** The pack's customer users as impersonation targets (at most one installed pack declares it). */
   impersonation?: ImpersonationTargets;
+  /**
+   * The entity timeline (src/timeline/): which entities an entry about one of the pack's subjects
+   * also belongs on (links, resolved in batch), the subject types' read permissions, and the pack's
+   * own tables the timeline follows (support notes).
+   */
+  timeline?: PluginTimeline;
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */

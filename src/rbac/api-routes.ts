@@ -63,6 +63,8 @@ export const API_ROUTES = [
   { method: 'GET', path: '/api/tokens', permission: 'api_token.read', summary: 'API tokens: name, scope, prefix, created, last used, revoked (never the token)' },
   { method: 'POST', path: '/api/tokens', permission: 'api_token.manage', summary: 'Create an API token (name, scope experiments:ingest); the token is answered once, only its hash is kept; audited' },
   { method: 'DELETE', path: '/api/tokens/:id', permission: 'api_token.manage', summary: 'Revoke an API token: refused from its next call; audited' },
+  // The entity timeline (docs/adr/0016-entity-timeline.md): the permission depends on the type, so the service checks it.
+  { method: 'GET', path: '/api/entities/:type/:id/timeline', permission: null, summary: 'An entity\'s timeline, newest first, keyset-paginated (needs the read permission of the type\'s resource; checked by the service)' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;

@@ -1,0 +1,26 @@
+// Support case notes on the timeline (seed 000: "Admin notes are part of the audit trail"): the
+// projector follows support_case_notes by id. A note is about its case; the case's links carry it
+// to the order, organization and customer the case is about.
+import type { SqlExecutor } from '../../../src/audit/types.js';
+import type { TimelineSource } from '../../../src/timeline/timeline-types.js';
+
+export const SUPPORT_NOTES_SOURCE = 'marketplace.notes';
+
+export const supportNotesSource: TimelineSource = {
+  id: SUPPORT_NOTES_SOURCE,
+  read: async (db: SqlExecutor, { after, upTo, limit }) => {
+    const { rows } = await db.query(
+      `SELECT id::text AS id, case_id, author_operator_id, body, created_at FROM support_case_notes
+       WHERE id > $1::bigint AND ($2::bigint IS NULL OR id <= $2::bigint) ORDER BY id LIMIT $3`,
+      [after, upTo, limit],
+    );
+    return rows.map((r) => ({
+      sourceId: String(r.id),
+      subject: { type: 'support_case', id: String(r.case_id) },
+      occurredAt: r.created_at as Date,
+      kind: 'SupportNoteAdded',
+      actorOperatorId: r.author_operator_id as number,
+      data: { caseId: r.case_id, body: r.body },
+    }));
+  },
+};
