@@ -8,6 +8,7 @@ import { marketplaceResources } from './resources.js';
 import { marketplaceImpersonationTargets } from './impersonation-targets.js';
 import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
+import { supportSystemPrincipals, supportScheduledJobs } from './workflows/support-workflows.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -22,4 +23,7 @@ export const marketplacePlugin = definePlugin({
   seedLimits: { support_agent: { [ORDER_REFUND_ACTION_ID]: REFUND_SEED_LIMITS.support_agent } },
   seedDemo,
   seedScale,
+  // Support SLA breaches and seller non-fulfilment, swept every minute (docs/adr/0017).
+  systemPrincipals: supportSystemPrincipals,
+  scheduledJobs: supportScheduledJobs,
 });

@@ -14,6 +14,8 @@ import type { OutboxHandler } from '../actions/outbox.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 import type { FlagSpec } from '../flags/flag-catalog.js';
+import type { SystemPrincipalSpec } from '../auth/system-principals.js';
+import type { ScheduledJob } from '../actions/scheduled-jobs.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -120,6 +122,10 @@ export type Plugin = {
   actions?: ActionDefinition[];
   /** The pack's customer users as impersonation targets (at most one installed pack declares it). */
   impersonation?: ImpersonationTargets;
+  /** Non-human actors the pack's workflows run actions as (src/auth/system-principals.ts, docs/adr/0017). */
+  systemPrincipals?: SystemPrincipalSpec[];
+  /** Sweeps and workflow steps on pg-boss's cron (src/actions/scheduled-jobs.ts). */
+  scheduledJobs?: ScheduledJob[];
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */
