@@ -71,7 +71,9 @@ export const marketplaceResources: ResourceDefinition[] = [
     model: 'SupportCaseNote', navigation: 'Support', tenantScope: (orgId) => ({ supportCase: { organizationId: orgId } }), access: { read: 'support_case.read' },
     options: list(['id', 'supportCase', 'author', 'body', 'createdAt'], ['supportCase', 'author']),
   },
+  // Which cases mention an entity: filter by type and id.
+  { model: 'SupportCaseLink', navigation: 'Support', access: { read: 'support_case.read' }, options: list(['id', 'supportCase', 'entityType', 'entityId', 'createdAt'], ['supportCase', 'entityType', 'entityId']) },
   // Seller non-fulfilment (workflows/non-fulfilment-sweep.ts): the workflow's state and the strikes it records.
-  { model: 'OrderNonFulfilment', navigation: 'Shipping', access: { read: 'order.read' }, options: list(['order', 'sellerOrgId', 'stage', 'notifiedAt', 'graceEndsAt', 'closedAt'], ['stage', 'sellerOrgId', 'graceEndsAt']) },
+  { model: 'OrderNonFulfilment', navigation: 'Shipping', access: { read: 'order.read' }, options: list(['id', 'order', 'sellerOrgId', 'stage', 'notifiedAt', 'graceEndsAt', 'closedAt'], ['order', 'stage', 'sellerOrgId', 'graceEndsAt']) },
   { model: 'SellerStrike', navigation: 'Risk', tenantScope: (orgId) => ({ sellerOrgId: orgId }), access: { read: 'risk.read' }, options: list(['id', 'sellerOrg', 'order', 'reason', 'creator', 'createdAt'], ['sellerOrg', 'reason', 'createdAt']) },
 ];

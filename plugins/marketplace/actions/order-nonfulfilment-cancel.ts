@@ -46,7 +46,7 @@ export const orderNonFulfilmentCancelAction = defineAction({
       entityType: 'seller_strike', entityId: String(strike.id), before: null,
       after: { id: strike.id, sellerOrgId: order.sellerOrgId, orderId: order.id, reason: NON_FULFILMENT_REASON, createdBy: ctx.actor.operatorId, createdAt: strike.createdAt },
     });
-    ctx.changed({ entityType: 'order_non_fulfilment', entityId: String(order.id), before: row, after: { ...row, stage: 'cancelled', closedAt: ctx.now, cancelRunId: ctx.runId } });
+    ctx.changed({ entityType: 'order_non_fulfilment', entityId: String(row.id), before: row, after: { ...row, stage: 'cancelled', closedAt: ctx.now, cancelRunId: ctx.runId } });
     ctx.emit({ name: 'SellerStrikeRecorded', entityType: 'organization', entityId: String(order.sellerOrgId), payload: { strikeId: strike.id, orderId: order.id, reason: NON_FULFILMENT_REASON } });
     return { ...cancelled, strikeId: strike.id, stage: 'cancelled' };
   },

@@ -34,13 +34,13 @@ export const orderNonFulfilmentNotifyAction = defineAction({
   run: async (ctx) => {
     const { order } = ctx.state;
     const graceEndsAt = new Date(ctx.input.graceEndsAt);
-    const row = { orderId: order.id, sellerOrgId: order.sellerOrgId, stage: 'notified', notifiedAt: ctx.now, graceEndsAt, closedAt: null, notifyRunId: ctx.runId, cancelRunId: null };
-    await Promise.all([
-      ctx.sql`INSERT INTO order_non_fulfilments (order_id, seller_org_id, stage, notified_at, grace_ends_at, notify_run_id)
-        VALUES (${order.id}, ${order.sellerOrgId}, 'notified', ${ctx.now}, ${graceEndsAt}, ${ctx.runId}::uuid)`,
+    const [[{ id }]] = await Promise.all([
+      ctx.sql<{ id: number }>`INSERT INTO order_non_fulfilments (order_id, seller_org_id, stage, notified_at, grace_ends_at, notify_run_id)
+        VALUES (${order.id}, ${order.sellerOrgId}, 'notified', ${ctx.now}, ${graceEndsAt}, ${ctx.runId}::uuid) RETURNING id`,
       notifyOrderParties(ctx, { order, template: 'order_nonfulfilment_warning', data: { graceEndsAt: graceEndsAt.toISOString() }, to: ['seller'] }),
     ]);
-    ctx.changed({ entityType: 'order_non_fulfilment', entityId: String(order.id), before: null, after: row });
+    const row = { id, orderId: order.id, sellerOrgId: order.sellerOrgId, stage: 'notified', notifiedAt: ctx.now, graceEndsAt, closedAt: null, notifyRunId: ctx.runId, cancelRunId: null };
+    ctx.changed({ entityType: 'order_non_fulfilment', entityId: String(id), before: null, after: row });
     ctx.emit({ name: 'SellerNonFulfilmentNotified', entityType: 'order', entityId: String(order.id), payload: { orderId: order.id, sellerOrgId: order.sellerOrgId, graceEndsAt } });
     return { orderId: order.id, stage: 'notified', graceEndsAt: graceEndsAt.toISOString() };
   },

@@ -15,7 +15,7 @@ export async function hasLabel(sql: SqlTag, orderId: number): Promise<boolean> {
 /** The order's workflow row, locked; undefined when the order was never caught. */
 export async function lockWorkflowRow(sql: SqlTag, orderId: number): Promise<OrderNonFulfilment | undefined> {
   const [row] = await sql<OrderNonFulfilment>`
-    SELECT order_id AS "orderId", seller_org_id AS "sellerOrgId", stage, notified_at AS "notifiedAt", grace_ends_at AS "graceEndsAt",
+    SELECT id, order_id AS "orderId", seller_org_id AS "sellerOrgId", stage, notified_at AS "notifiedAt", grace_ends_at AS "graceEndsAt",
       closed_at AS "closedAt", notify_run_id AS "notifyRunId", cancel_run_id AS "cancelRunId"
     FROM order_non_fulfilments WHERE order_id = ${orderId} FOR UPDATE`;
   return row;

@@ -13,16 +13,18 @@ ADD COLUMN "sla_breached_at" TIMESTAMPTZ(3);
 
 -- CreateTable
 CREATE TABLE "support_case_links" (
+    "id" SERIAL NOT NULL,
     "case_id" INTEGER NOT NULL,
     "entity_type" VARCHAR(64) NOT NULL,
     "entity_id" VARCHAR(64) NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "support_case_links_pkey" PRIMARY KEY ("case_id","entity_type","entity_id")
+    CONSTRAINT "support_case_links_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "order_non_fulfilments" (
+    "id" SERIAL NOT NULL,
     "order_id" INTEGER NOT NULL,
     "seller_org_id" INTEGER NOT NULL,
     "stage" "NonFulfilmentStage" NOT NULL DEFAULT 'notified',
@@ -32,7 +34,7 @@ CREATE TABLE "order_non_fulfilments" (
     "notify_run_id" UUID,
     "cancel_run_id" UUID,
 
-    CONSTRAINT "order_non_fulfilments_pkey" PRIMARY KEY ("order_id")
+    CONSTRAINT "order_non_fulfilments_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -46,6 +48,12 @@ CREATE TABLE "seller_strikes" (
 
     CONSTRAINT "seller_strikes_pkey" PRIMARY KEY ("id")
 );
+
+-- CreateIndex
+CREATE UNIQUE INDEX "support_case_links_case_id_entity_type_entity_id_key" ON "support_case_links"("case_id", "entity_type", "entity_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "order_non_fulfilments_order_id_key" ON "order_non_fulfilments"("order_id");
 
 -- CreateIndex
 CREATE INDEX "support_case_links_entity_type_entity_id_idx" ON "support_case_links"("entity_type", "entity_id");
@@ -98,11 +106,13 @@ UNION ALL SELECT id, 'customer_user', customer_user_id::text, created_at FROM "s
 -- ---- the app role. Links are added and never changed; strikes are records of enforcement
 -- (added, never changed or removed by the app); the workflow's state moves forward only.
 GRANT SELECT, INSERT ON TABLE "support_case_links" TO opsdeck_app;
+GRANT USAGE, SELECT ON SEQUENCE "support_case_links_id_seq" TO opsdeck_app;
 REVOKE UPDATE, DELETE, TRUNCATE ON TABLE "support_case_links" FROM opsdeck_app;
 GRANT SELECT, INSERT ON TABLE "seller_strikes" TO opsdeck_app;
 REVOKE UPDATE, DELETE, TRUNCATE ON TABLE "seller_strikes" FROM opsdeck_app;
 GRANT USAGE, SELECT ON SEQUENCE "seller_strikes_id_seq" TO opsdeck_app;
 GRANT SELECT, INSERT, UPDATE ON TABLE "order_non_fulfilments" TO opsdeck_app;
+GRANT USAGE, SELECT ON SEQUENCE "order_non_fulfilments_id_seq" TO opsdeck_app;
 REVOKE DELETE, TRUNCATE ON TABLE "order_non_fulfilments" FROM opsdeck_app;
 
 -- ---- the job queues of the scheduled sweeps (src/actions/scheduled-jobs.ts). pg-boss's cron sends
