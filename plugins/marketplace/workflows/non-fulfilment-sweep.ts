@@ -20,6 +20,19 @@ import { NON_FULFILMENT_PRINCIPAL, NON_FULFILMENT_REASON } from './non-fulfilmen
 
 const HOUR_MS = 3_600_000;
 
+/** Paid orders created in ($1, $2] with no label and no workflow row, oldest first: orders (status, created_at). */
+export const DETECT_SQL = `SELECT o.id FROM orders o
+  WHERE o.status = 'paid' AND o.created_at > $1 AND o.created_at <= $2
+    AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status <> 'label_pending')
+    AND NOT EXISTS (SELECT 1 FROM order_non_fulfilments w WHERE w.order_id = o.id)
+  ORDER BY o.created_at LIMIT $3`;
+
+/** Warned orders whose grace ended by $1, and whether they settled meanwhile: (stage, grace_ends_at). */
+export const DUE_SQL = `SELECT w.order_id,
+    (o.status <> 'paid' OR EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = w.order_id AND s.status <> 'label_pending')) AS is_settled
+  FROM order_non_fulfilments w JOIN orders o ON o.id = w.order_id
+  WHERE w.stage = 'notified' AND w.grace_ends_at <= $1 ORDER BY w.grace_ends_at LIMIT $2`;
+
 export type NonFulfilmentCounts = { notified: number; cancelled: number; resolved: number; skipped: number; failed: number };
 
 /** Refusals that mean "nothing to do for this order": another sweeper did it, or the order moved on. */
@@ -43,12 +56,7 @@ export async function sweepNonFulfilment({ pool, system, now, settings = support
   // ---- 1. detect and warn
   const cutoff = new Date(now.getTime() - settings.slaHours * HOUR_MS);
   const since = new Date(cutoff.getTime() - settings.lookbackDays * 24 * HOUR_MS);
-  const { rows: late } = await pool.query<{ id: number }>(
-    `SELECT o.id FROM orders o
-     WHERE o.status = 'paid' AND o.created_at > $1 AND o.created_at <= $2
-       AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status <> 'label_pending')
-       AND NOT EXISTS (SELECT 1 FROM order_non_fulfilments w WHERE w.order_id = o.id)
-     ORDER BY o.created_at LIMIT $3`, [since, cutoff, settings.batch]);
+  const { rows: late } = await pool.query<{ id: number }>(DETECT_SQL, [since, cutoff, settings.batch]);
   const graceEndsAt = new Date(now.getTime() + settings.graceHours * HOUR_MS).toISOString();
   for (const { id } of late) {
     const result = await step('order.nonfulfilment_notify', id, 'notify', { graceEndsAt });
@@ -56,11 +64,7 @@ export async function sweepNonFulfilment({ pool, system, now, settings = support
   }
 
   // ---- 2. escalate once the grace is over
-  const { rows: due } = await pool.query<{ order_id: number; is_settled: boolean }>(
-    `SELECT w.order_id,
-       (o.status <> 'paid' OR EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = w.order_id AND s.status <> 'label_pending')) AS is_settled
-     FROM order_non_fulfilments w JOIN orders o ON o.id = w.order_id
-     WHERE w.stage = 'notified' AND w.grace_ends_at <= $1 ORDER BY w.grace_ends_at LIMIT $2`, [now, settings.batch]);
+  const { rows: due } = await pool.query<{ order_id: number; is_settled: boolean }>(DUE_SQL, [now, settings.batch]);
   for (const row of due) {
     if (!row.is_settled) {
       const result = await step('order.nonfulfilment_cancel', row.order_id, 'cancel', {});
