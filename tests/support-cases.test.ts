@@ -72,6 +72,18 @@ describe('case.open', () => {
     expect(audit).toEqual([expect.objectContaining({ operator_id: agentId, outcome: 'succeeded', after: expect.objectContaining({ subject: 'Charged twice', links: expect.any(Array) }) })]);
   });
 
+  it('takes links as the backoffice form text too (type:id, comma-separated)', async () => {
+    const order = await createPaidOrder(owner);
+    const res = await act(agent, 'case.open', { type: 'customer_user', id: order.buyerUserId }, { subject: 'x', links: `order:${order.orderId}, payment:${order.paymentId}` }, 'buyer_contact');
+    expect(res.status).toBe(200);
+    expect(res.body.run.result.links).toEqual([
+      { type: 'customer_user', id: String(order.buyerUserId) }, { type: 'order', id: String(order.orderId) }, { type: 'payment', id: String(order.paymentId) },
+    ]);
+    expect((await one('SELECT customer_user_id, order_id FROM support_cases WHERE id = $1', [res.body.run.result.caseId]))).toEqual({ customer_user_id: order.buyerUserId, order_id: order.orderId });
+    const bad = await act(agent, 'case.open', { type: 'order', id: order.orderId }, { subject: 'x', links: 'payment' }, 'buyer_contact');
+    expect([bad.status, bad.body.code]).toEqual([422, 'validation_failed']);
+  });
+
   it('refuses a link to a record that does not exist, and opens nothing', async () => {
     const order = await createPaidOrder(owner);
     const before = await one<{ n: string }>('SELECT count(*) AS n FROM support_cases');

@@ -12,6 +12,19 @@ import { supportSettings } from '../support/support-settings.js';
 import { withSqlText } from './sql-rows.js';
 
 const link = z.strictObject({ type: z.enum(LINKABLE_TYPES as [string, ...string[]]), id: z.string().min(1).max(64) });
+/**
+ * Links as a list of { type, id }, or as the backoffice form's text: `shipment:34, payment:5`
+ * (a piece without a colon fails validation as a link without an id).
+ */
+const links = z.preprocess(
+  (value) => (typeof value === 'string'
+    ? value.split(/[\s,]+/).filter(Boolean).map((piece) => {
+      const [type, id = ''] = piece.split(':');
+      return { type, id };
+    })
+    : value),
+  z.array(link).max(20),
+).optional().describe(`Other records the case is about, as type:id (${LINKABLE_TYPES.join(', ')}), e.g. shipment:34, payment:5`);
 
 export const caseOpenAction = defineAction({
   id: 'case.open',
@@ -23,12 +36,12 @@ export const caseOpenAction = defineAction({
     subject: z.string().trim().min(1).max(300),
     priority: z.enum(['low', 'normal', 'high', 'urgent']).default('normal'),
     assigneeOperatorId: z.number().int().positive().optional(),
-    links: z.array(link).max(20).default([]),
+    links,
   }),
   reasonCodes: ['buyer_contact', 'seller_contact', 'internal_finding', 'escalation'],
 
   load: async ({ sql, target, input }) => {
-    const links = uniqueLinks([linkableTarget(target), ...(input.links as CaseLink[])]);
+    const links = uniqueLinks([linkableTarget(target), ...((input.links ?? []) as CaseLink[])]);
     const [assignee] = await Promise.all([
       input.assigneeOperatorId === undefined ? Promise.resolve([{ id: null }]) : sql<{ id: number }>`
         SELECT id FROM operators WHERE id = ${input.assigneeOperatorId} AND status = 'active'`,
