@@ -6,6 +6,7 @@
 // ones the pack declares in code: re-applied at every start, so the principal can do exactly what
 // its workflow needs and nothing a role edit slipped in. Audit rows name it by operator id and role.
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction-scope.js';
 import type { Permission } from '../rbac/permissions.js';
 import type { OperatorPrincipal } from './operator-auth.js';
 
@@ -37,9 +38,7 @@ export async function ensureSystemPrincipals({ pool, specs, catalog }: {
     const unknown = spec.permissions.filter((p) => !Object.hasOwn(catalog, p));
     if (unknown.length > 0) throw new Error(`system principal ${spec.key} holds undeclared permissions: ${unknown.join(', ')}`);
     const id = systemPrincipalId(spec.key);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       const { rows: [existing] } = await client.query<{ status: string }>('SELECT status::text AS status FROM operators WHERE email = $1 FOR UPDATE', [id]);
       if (existing && existing.status !== SYSTEM_STATUS) throw new Error(`operator ${id} exists and is not a system principal; rename it`);
       const { rows: [operator] } = await client.query<{ id: number }>(
@@ -51,13 +50,9 @@ export async function ensureSystemPrincipals({ pool, specs, catalog }: {
          ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, permissions = EXCLUDED.permissions
          RETURNING id`, [id, spec.name, spec.description, [...spec.permissions].sort()]);
       await client.query('INSERT INTO operator_roles (operator_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [operator.id, role.id]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      // The role is the principal's alone: a person granted it by hand loses it at the next start.
+      await client.query('DELETE FROM operator_roles WHERE role_id = $1 AND operator_id <> $2', [role.id, operator.id]);
+    });
   }
 }
 
