@@ -10,6 +10,7 @@ import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
 import { marketplaceSearch } from './search/index.js';
 import { marketplaceTimeline } from './timeline/index.js';
+import { supportSystemPrincipals, supportScheduledJobs } from './workflows/support-workflows.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -28,4 +29,7 @@ export const marketplacePlugin = definePlugin({
   seedScale,
   // Timeline links, subjects and the support notes source (src/timeline/).
   timeline: marketplaceTimeline,
+  // Support SLA breaches and seller non-fulfilment, swept every minute (docs/adr/0017).
+  systemPrincipals: supportSystemPrincipals,
+  scheduledJobs: supportScheduledJobs,
 });

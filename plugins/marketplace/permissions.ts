@@ -20,6 +20,7 @@ export const MARKETPLACE_PERMISSIONS = {
   'support_case.read': 'See support cases and their notes',
   // ---- backoffice writes
   'support_case.write': 'Open and update support cases; add notes',
+  'support_case.reassign': 'Reassign support cases to another operator (leads)',
   'catalog.write': 'Create catalog items; deprecate and reactivate them',
   // ---- policy-gated actions (the action runner)
   'order.cancel': 'Cancel an order before it ships',
@@ -39,6 +40,7 @@ export const MARKETPLACE_PERMISSIONS = {
   'org.contain': 'Emergency containment: take down an organization\'s listings, freeze it and hold its payouts at once',
   'ledger.adjust': 'Post a manual ledger adjustment',
   'catalog.publish': 'Approve, reject and publish catalog change requests',
+  'order.nonfulfilment': 'Run the seller non-fulfilment workflow\'s steps: warn the seller, then cancel, refund and strike (its system principal)',
 } as const;
 
 type MarketplacePermission = keyof typeof MARKETPLACE_PERMISSIONS;
@@ -61,6 +63,8 @@ export const MARKETPLACE_SEED_GRANTS: Record<MarketplacePermission, SeedRoleKey[
   // ---- writes
   'support_case.write': ['support_agent', 'support_tier_2', 'support_admin', 'implementation_manager', 'hotline_operator', 'hotline_supervisor'],
   'catalog.write': ['catalog_admin', 'implementation_specialist', 'implementation_manager'],
+  // Leads balance the queue: seed 003's roles with assignment in their description.
+  'support_case.reassign': ['support_admin', 'implementation_manager', 'hotline_supervisor'],
   // ---- actions
   'order.cancel': ['support_agent', 'support_tier_2', 'support_admin'],
   'refund.issue': ['support_agent', 'finance_admin', 'support_admin'],
@@ -79,4 +83,6 @@ export const MARKETPLACE_SEED_GRANTS: Record<MarketplacePermission, SeedRoleKey[
   'org.contain': ['risk_agent'],
   'ledger.adjust': ['finance_admin'],
   'catalog.publish': ['catalog_admin'],
+  // The workflow's own: its system principal holds it (plugins/marketplace/index.ts); people only as administrators.
+  'order.nonfulfilment': [],
 };

@@ -3,7 +3,6 @@
 // paging) and sort only by indexed, non-null columns (`sortable`). A resource's `entityType` is the
 // action target type of its records: every action targeting it becomes a button on its records
 // (and, listed in `bulkActions`, an action on a selection of them).
-import type { Before } from 'adminjs';
 import type { ResourceDefinition } from '../../src/platform/plugin.js';
 
 const list = (listProperties: string[], filterProperties: string[] = listProperties) => ({ listProperties, filterProperties });
@@ -13,13 +12,6 @@ const list = (listProperties: string[], filterProperties: string[] = listPropert
 // tables reached only through orders (order items, shipments, payments, allocations, refunds) are
 // not scoped: a relation filter there would scan millions of rows per page (docs/adr/0010).
 const orderOfOrg = (orgId: number) => ({ OR: [{ sellerOrgId: orgId }, { checkout: { buyerOrgId: orgId } }] });
-
-// The note's author is the logged-in operator, whatever the form sent. (Runs before AdminJS's
-// access check, so it only rewrites the request.)
-const stampAuthor: Before = async (request, context) =>
-  request.method === 'post' && context.currentAdmin
-    ? { ...request, payload: { ...request.payload, author: String(context.currentAdmin.id) } }
-    : request;
 
 export const marketplaceResources: ResourceDefinition[] = [
   // Orders
@@ -64,19 +56,24 @@ export const marketplaceResources: ResourceDefinition[] = [
   { model: 'CatalogChangeRequest', tenantScope: (orgId) => ({ proposedByOrgId: orgId }), navigation: 'Trust & Catalog', access: { read: 'catalog.read' }, options: list(['id', 'catalogItem', 'proposedByOrg', 'status', 'decidedAt', 'createdAt'], ['catalogItem', 'proposedByOrg', 'status']) },
   // Support
   {
-    model: 'SupportCase', navigation: 'Support', tenantScope: (orgId) => ({ organizationId: orgId }), access: { read: 'support_case.read', create: 'support_case.write', write: 'support_case.write' },
+    // Opened, reassigned, noted and moved only through the case actions (case.*): their state
+    // machine, SLA and audit trail; the form edits subject and priority only.
+    model: 'SupportCase', entityType: 'support_case', navigation: 'Support', tenantScope: (orgId) => ({ organizationId: orgId }), access: { read: 'support_case.read', write: 'support_case.write' },
+    virtualFilters: { slaBreached: { values: [{ value: 'yes', label: 'First response SLA breached' }, { value: 'no', label: 'Within SLA' }], where: (value) => (value === 'yes' ? { slaBreachedAt: { not: null } } : value === 'no' ? { slaBreachedAt: null } : null) } },
     options: {
-      ...list(['id', 'subject', 'status', 'priority', 'assignee', 'order', 'slaFirstResponseDueAt', 'updatedAt'], ['status', 'priority', 'assignee', 'order', 'organization']),
-      editProperties: ['subject', 'status', 'priority', 'assignee', 'order', 'organization', 'customerUser', 'slaFirstResponseDueAt'],
+      ...list(['id', 'subject', 'status', 'priority', 'assignee', 'order', 'slaFirstResponseDueAt', 'slaBreachedAt', 'updatedAt'], ['slaBreached', 'status', 'priority', 'assignee', 'order', 'organization']),
+      editProperties: ['subject', 'priority'],
     },
   },
   {
     // Notes are part of the audit trail: added, never edited or deleted; the author is whoever adds it.
-    model: 'SupportCaseNote', navigation: 'Support', tenantScope: (orgId) => ({ supportCase: { organizationId: orgId } }), access: { read: 'support_case.read', create: 'support_case.write' },
-    options: {
-      ...list(['id', 'supportCase', 'author', 'body', 'createdAt'], ['supportCase', 'author']),
-      editProperties: ['supportCase', 'body'],
-      actions: { new: { before: stampAuthor } },
-    },
+    // Added through case.add_note (a button on the case), which audits the text and stamps the author.
+    model: 'SupportCaseNote', navigation: 'Support', tenantScope: (orgId) => ({ supportCase: { organizationId: orgId } }), access: { read: 'support_case.read' },
+    options: list(['id', 'supportCase', 'author', 'body', 'createdAt'], ['supportCase', 'author']),
   },
+  // Which cases mention an entity: filter by type and id.
+  { model: 'SupportCaseLink', navigation: 'Support', access: { read: 'support_case.read' }, options: list(['id', 'supportCase', 'entityType', 'entityId', 'createdAt'], ['supportCase', 'entityType', 'entityId']) },
+  // Seller non-fulfilment (workflows/non-fulfilment-sweep.ts): the workflow's state and the strikes it records.
+  { model: 'OrderNonFulfilment', navigation: 'Shipping', access: { read: 'order.read' }, options: list(['id', 'order', 'sellerOrgId', 'stage', 'notifiedAt', 'graceEndsAt', 'closedAt'], ['order', 'stage', 'sellerOrgId', 'graceEndsAt']) },
+  { model: 'SellerStrike', navigation: 'Risk', tenantScope: (orgId) => ({ sellerOrgId: orgId }), access: { read: 'risk.read' }, options: list(['id', 'sellerOrg', 'order', 'reason', 'creator', 'createdAt'], ['sellerOrg', 'reason', 'createdAt']) },
 ];

@@ -4,6 +4,7 @@
 // HTTP app exists and stops it before the pools close.
 import type { Logger } from '../platform/logger.js';
 import type { ActionServices } from './action-services.js';
+import { startScheduledJobs } from './scheduled-jobs.js';
 
 export async function startActionBackground({ actions, logger, sweepIntervalMs = 60_000 }: {
   actions: ActionServices;
@@ -15,6 +16,7 @@ export async function startActionBackground({ actions, logger, sweepIntervalMs =
   await boss.start();
   await outbox.work();
   await actions.bulk.work();
+  await startScheduledJobs({ boss, ...actions.scheduled });
 
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {

@@ -15,6 +15,7 @@ import { createBulkJobService } from './bulk-jobs.js';
 import { createIdempotencyStore } from './idempotency.js';
 import { createJobQueue, createOutbox } from './outbox.js';
 import { createRunService } from './run-service.js';
+import { createSystemRunner } from './system-runner.js';
 
 export function createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform }: {
   db: Database; audit: AuditService; auth: OperatorAuth; logger: Logger; rbac: RbacModel; plugins: Plugin[];
@@ -30,7 +31,10 @@ export function createActionServices({ db, audit, auth, logger, rbac, plugins, g
   const runs = createRunService({ prisma: db.prisma, audit, idempotency, runner });
   const approvals = createApprovalService({ prisma: db.prisma, audit, auth, idempotency, runner });
   const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate });
-  return { boss, outbox, idempotency, runner, runs, approvals, bulk };
+  // Packs' workflows run actions as their system principals, on pg-boss's cron (docs/adr/0017).
+  const system = createSystemRunner({ pool: db.pool, runner });
+  const scheduled = { jobs: plugins.flatMap((p) => p.scheduledJobs ?? []), deps: { pool: db.pool, system, logger } };
+  return { boss, outbox, idempotency, runner, runs, approvals, bulk, system, scheduled };
 }
 
 export type ActionServices = ReturnType<typeof createActionServices>;

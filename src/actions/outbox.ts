@@ -35,8 +35,9 @@ const notify: OutboxHandler = async ({ key, payload }, { pool }) => {
 };
 
 export function createJobQueue({ pool }: { pool: pg.Pool }): PgBoss {
-  // Maintenance (expiry, retention) runs in whichever process holds pg-boss's lock.
-  return new PgBoss({ db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) }, schema: 'pgboss', schedule: false });
+  // Maintenance (expiry, retention) runs in whichever process holds pg-boss's lock; so does the
+  // cron of packs' scheduled jobs (src/actions/scheduled-jobs.ts).
+  return new PgBoss({ db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) }, schema: 'pgboss', schedule: true });
 }
 
 export function createOutbox({ boss, pool, logger, handlers = {} }: { boss: PgBoss; pool: pg.Pool; logger: Logger; handlers?: Record<string, OutboxHandler> }) {

@@ -70,11 +70,12 @@ async function setStatus(address: string, status: 'active' | 'disabled', { db, a
   const { rows } = await db.pool.query<{ id: number; ended: string }>(
     `WITH target AS (SELECT id FROM operators WHERE email = $1),
           live AS (SELECT count(*) AS ended FROM operator_sessions WHERE operator_id = (SELECT id FROM target))
-     UPDATE operators SET status = $2::"OperatorStatus", updated_at = now() WHERE id = (SELECT id FROM target)
+     UPDATE operators SET status = $2::"OperatorStatus", updated_at = now() WHERE id = (SELECT id FROM target) AND status <> 'system'
      RETURNING id, (SELECT ended FROM live) AS ended`,
     [address, status],
   );
-  if (!rows[0]) return fail(`no operator ${address}`);
+  // A system principal (docs/adr/0017) never becomes a login, and is not disabled by hand either.
+  if (!rows[0]) return fail(`no operator ${address} (system principals cannot be enabled or disabled)`);
   const ended = status === 'disabled' ? Number(rows[0].ended) : 0;
   await audit.appendStandalone({
     actor: cliActor, action: `operator.${status === 'disabled' ? 'disabled' : 'enabled'}`, entityType: 'operator', entityId: String(rows[0].id),

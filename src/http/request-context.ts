@@ -14,3 +14,8 @@ export const requestContext: RequestHandler = (req, res, next) => {
 export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
+
+/** Runs work that no request started (a scheduled workflow) under a context of its own, for its audit rows and logs. */
+export function runWithRequestContext<T>(context: RequestContext, work: () => Promise<T>): Promise<T> {
+  return storage.run(context, work);
+}

@@ -17,6 +17,8 @@ import { createUnleashAdmin } from '../flags/unleash-admin.js';
 import { createFlagEventImport } from '../flags/flag-event-import.js';
 import { seedFirstRun } from '../seed/first-run.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
+import { ensureSystemPrincipals } from '../auth/system-principals.js';
+import { buildRbacModel } from '../rbac/rbac-model.js';
 import { createAuditService } from '../audit/audit-service.js';
 import { startAuditBackground } from '../audit/audit-background.js';
 import { startActionBackground } from '../actions/action-background.js';
@@ -99,6 +101,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     undo.push({ name: 'audit sealer', run: auditBackground.stop });
 
     await ensureSeedRoles({ prisma: db.prisma, plugins });
+    await ensureSystemPrincipals({ pool: db.pool, specs: plugins.flatMap((p) => p.systemPrincipals ?? []), catalog: buildRbacModel({ plugins }).catalog });
 
     // ---- TOTP secrets stored in clear by an older version are sealed before anything reads them.
     const secretBox = createSecretBox(secrets.mfaEncryptionKey);

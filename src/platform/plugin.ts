@@ -16,6 +16,8 @@ import type { ImpersonationTargets } from '../impersonation/impersonation-types.
 import type { FlagSpec } from '../flags/flag-catalog.js';
 import type { SearchSource } from '../search/search-types.js';
 import type { PluginTimeline } from '../timeline/timeline-types.js';
+import type { SystemPrincipalSpec } from '../auth/system-principals.js';
+import type { ScheduledJob } from '../actions/scheduled-jobs.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -136,6 +138,10 @@ export type Plugin = {
    * own tables the timeline follows (support notes).
    */
   timeline?: PluginTimeline;
+  /** Non-human actors the pack's workflows run actions as (src/auth/system-principals.ts, docs/adr/0017). */
+  systemPrincipals?: SystemPrincipalSpec[];
+  /** Sweeps and workflow steps on pg-boss's cron (src/actions/scheduled-jobs.ts). */
+  scheduledJobs?: ScheduledJob[];
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */

@@ -13,6 +13,12 @@ import { payoutHoldAction } from './payout-hold.js';
 import { payoutReleaseAction } from './payout-release.js';
 import { riskFlagClearAction } from './risk-flag-clear.js';
 import { riskFlagRaiseAction } from './risk-flag-raise.js';
+import { caseOpenAction } from './case-open.js';
+import { caseReassignAction } from './case-reassign.js';
+import { caseAddNoteAction } from './case-add-note.js';
+import { caseTransitionAction } from './case-transition.js';
+import { orderNonFulfilmentNotifyAction } from './order-nonfulfilment-notify.js';
+import { orderNonFulfilmentCancelAction } from './order-nonfulfilment-cancel.js';
 
 export { ORDER_REFUND_ACTION_ID, REFUND_SEED_LIMITS } from './order-refund.js';
 
@@ -30,4 +36,10 @@ export const marketplaceActions: ActionDefinition[] = [
   customerUserSuspendAction,
   customerUserUnsuspendAction,
   orgContainAction,
+  caseOpenAction,
+  caseReassignAction,
+  caseAddNoteAction,
+  caseTransitionAction,
+  orderNonFulfilmentNotifyAction,
+  orderNonFulfilmentCancelAction,
 ];

@@ -7,6 +7,7 @@ import { buildDemoCases } from './demo-cases.js';
 import { buildDemoCommerce } from './demo-commerce.js';
 import { createIdAllocator } from './demo-ids.js';
 import { buildDemoParties } from './demo-parties.js';
+import { seedDemoSupportWorkflows } from './demo-support-workflows.js';
 import { createFakerRandom } from './random.js';
 import { firstFreeIds, MARKETPLACE_TABLES, SEED_LOCK_KEY, syncSequences } from './sequences.js';
 
@@ -55,6 +56,8 @@ export async function seedDemo(ctx: SeedContext): Promise<void> {
 
     // Ids were chosen here, so the sequences must move past them before anyone inserts again.
     await syncSequences({ query, tables: MARKETPLACE_TABLES });
+    // Case links, SLA state, non-fulfilment rows and a strike: after the sequences, with their own ids.
+    await seedDemoSupportWorkflows(tx, { nowMs });
     return {
       organizations: parties.organizations.length,
       customerUsers: parties.customerUsers.length,
