@@ -14,6 +14,8 @@ import type { OutboxHandler } from '../actions/outbox.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 import type { FlagSpec } from '../flags/flag-catalog.js';
+import type { PluginRoute } from './plugin-routes.js';
+import type { ConsoleDefinition } from '../consoles/console-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -120,6 +122,13 @@ export type Plugin = {
   actions?: ActionDefinition[];
   /** The pack's customer users as impersonation targets (at most one installed pack declares it). */
   impersonation?: ImpersonationTargets;
+  /**
+   * The pack's HTTP routes under /api (src/platform/plugin-routes.ts), each with its permission;
+   * listed in the route table, the RBAC matrix and the OpenAPI document like the core's.
+   */
+  routes?: PluginRoute[];
+  /** The pack's consoles: an AdminJS page each, over read-model routes under /api/consoles/<id> (src/consoles/). */
+  consoles?: ConsoleDefinition[];
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */
