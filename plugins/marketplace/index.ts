@@ -8,6 +8,9 @@ import { marketplaceResources } from './resources.js';
 import { marketplaceImpersonationTargets } from './impersonation-targets.js';
 import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
+import { orderConsole } from './consoles/order-console.js';
+import { shippingConsole } from './consoles/shipping-console.js';
+import { PURCHASE_LABEL_KIND, purchaseLabelHandler } from './shipping/simulated-carrier.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -16,6 +19,10 @@ export const marketplacePlugin = definePlugin({
   resources: marketplaceResources,
   actions: marketplaceActions,
   flags: MARKETPLACE_FLAGS,
+  // Seed 000's consoles over read models (src/consoles/, docs/adr/0018-consoles.md).
+  consoles: [orderConsole(marketplaceActions), shippingConsole(marketplaceActions)],
+  // shipment.retry_label's carrier call: a SIMULATED carrier adapter (no real carrier integration).
+  outboxHandlers: { [PURCHASE_LABEL_KIND]: purchaseLabelHandler },
   // Its customer users can be impersonated (src/impersonation/, docs/adr/0010-impersonation.md).
   impersonation: marketplaceImpersonationTargets,
   // Seed 000: a Support Agent refunds up to $100 without escalation. Role data after the first start.
