@@ -5,22 +5,28 @@ import { validationFailed } from './errors.js';
 
 const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
 
-export function encodeCursor(at: Date, id: string | number): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-/** The Prisma condition for rows after the cursor, for a list ordered by [field desc, id desc]; 422 for a foreign cursor. */
-export function afterCursor<F extends string>(field: F, cursor: string): { OR: Record<string, unknown>[] } {
+/** The cursor's key as `schema` says, or 422 for anything else (not base64url JSON, another list's). */
+function decode<T>(cursor: string, schema: z.ZodType<T>): T {
   let decoded: unknown = null;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     // not JSON: refused below
   }
-  const parsed = cursorSchema.safeParse(decoded);
+  const parsed = schema.safeParse(decoded);
   if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
-  const at = new Date(parsed.data[0]);
-  return { OR: [{ [field]: { lt: at } }, { [field]: at, id: { lt: parsed.data[1] } }] };
+  return parsed.data;
+}
+
+export function encodeCursor(at: Date, id: string | number): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+/** The Prisma condition for rows after the cursor, for a list ordered by [field desc, id desc]; 422 for a foreign cursor. */
+export function afterCursor<F extends string>(field: F, cursor: string): { OR: Record<string, unknown>[] } {
+  const key = decode(cursor, cursorSchema);
+  const at = new Date(key[0]);
+  return { OR: [{ [field]: { lt: at } }, { [field]: at, id: { lt: key[1] } }] };
 }
 
 /** A page of `limit` from `limit + 1` fetched rows, with the cursor of the next page if there is one. */
@@ -37,13 +43,6 @@ const intCursorSchema = z.tuple([z.iso.datetime(), z.number().int().positive()])
  * tables), for raw-SQL keyset conditions; 422 for a foreign cursor.
  */
 export function decodeIntCursor(cursor: string): { at: Date; id: number } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // not JSON: refused below
-  }
-  const parsed = intCursorSchema.safeParse(decoded);
-  if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
-  return { at: new Date(parsed.data[0]), id: parsed.data[1] };
+  const [at, id] = decode(cursor, intCursorSchema);
+  return { at: new Date(at), id };
 }

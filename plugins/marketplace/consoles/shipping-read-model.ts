@@ -3,7 +3,7 @@
 // Nothing here counts or sorts the whole shipments table: at 10 million rows, a page is an index
 // range read of limit + 1 entries, and the counts read small partial indexes or a recent window.
 import type pg from 'pg';
-import { decodeIntCursor, encodeCursor } from '../../../src/http/keyset-cursor.js';
+import { decodeIntCursor, keysetPage } from '../../../src/http/keyset-cursor.js';
 
 export const SHIPPING_QUEUES = ['label_purchase_failed', 'address_validation_failed', 'tracking_stale', 'delivered_not_received'] as const;
 export type ShippingQueue = (typeof SHIPPING_QUEUES)[number];
@@ -95,10 +95,8 @@ export function createShippingReadModel({ pool }: { pool: pg.Pool }) {
         FROM (${body}) q ORDER BY q."createdAt" DESC, q.id DESC`;
     }
     const { rows } = await pool.query<Row>(sql, values);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const keyOf = (r: Row) => (queue === 'tracking_stale' ? r.trackedAt : r.createdAt);
-    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last), last.id) : null };
+    const page = keysetPage(rows, limit, (r) => (queue === 'tracking_stale' ? r.trackedAt : r.createdAt));
+    return { items: page.rows.map(view), nextCursor: page.nextCursor };
   }
 
   /**
