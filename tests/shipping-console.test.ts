@@ -108,23 +108,27 @@ describe('queues', () => {
 describe('summary', () => {
   it('counts carrier x status (moving exactly, delivered/returned over the window) and each queue', async () => {
     const { agent } = await loginAs(app, db, ['support_agent']);
-    const { body } = await agent.get('/api/consoles/shipping/summary').expect(200);
+    const { body } = await agent.get('/api/consoles/shipping/summary').query({ days: 7 }).expect(200);
     const table = Object.fromEntries(body.counts.map((c: { carrier: string; status: string; count: number; isWindowed: boolean }) => [`${c.carrier} ${c.status}${c.isWindowed ? '*' : ''}`, c.count]));
-    // Every shipment here (created within 7 days but deliveredOld, 310 h ago = 12.9 days).
+    // Every shipment here but deliveredOld (310 h ago = 12.9 days, outside the 7-day window).
+    // (*: waiting for a label, delivered or returned, counted over the window.)
     expect(table).toEqual({
-      'dhl label_pending': 1, 'dhl label_purchased': 1,
-      'fedex delivered*': 2, 'fedex label_pending': 1,
-      'ups delivered*': 1, 'ups exception': 1, 'ups in_transit': 2, 'ups label_pending': 2,
-      'usps exception': 1, 'usps in_transit': 1, 'usps label_pending': 1,
+      'dhl label_pending*': 1, 'dhl label_purchased': 1,
+      'fedex delivered*': 2, 'fedex label_pending*': 1,
+      'ups delivered*': 1, 'ups exception': 1, 'ups in_transit': 2, 'ups label_pending*': 2,
+      'usps exception': 1, 'usps in_transit': 1, 'usps label_pending*': 1,
     });
     expect(body.carriers).toEqual(['dhl', 'fedex', 'ups', 'usps']);
     expect(body.trackingStaleHours).toBe(48);
     expect(Object.fromEntries(body.queues.map((q: { queue: string; count: number }) => [q.queue, q.count]))).toEqual({
       label_purchase_failed: 5, address_validation_failed: 1, tracking_stale: 3, delivered_not_received: 2,
     });
-    // A 30-day window takes in the old delivery.
+    // A 30-day window takes in the old delivery; the default (1 day) none of the deliveries (30 h and more ago).
     const wide = (await agent.get('/api/consoles/shipping/summary').query({ days: 30 })).body;
     expect(wide.counts.find((c: { carrier: string; status: string }) => c.carrier === 'ups' && c.status === 'delivered').count).toBe(2);
+    const day = (await agent.get('/api/consoles/shipping/summary')).body;
+    expect(day.counts.filter((c: { status: string }) => c.status === 'delivered')).toEqual([]);
+    expect(day.counts.find((c: { carrier: string; status: string }) => c.carrier === 'ups' && c.status === 'label_pending').count).toBe(2);
     expect((await agent.get('/api/consoles/shipping/summary').query({ days: 365 }).expect(422)).body.code).toBe('validation_failed');
   });
 });
@@ -138,7 +142,7 @@ describe('the queries', () => {
       expect(await explain(`SELECT id FROM shipments s WHERE s.failure_kind = 'label_purchase_failed' ORDER BY s.created_at DESC, s.id DESC LIMIT 51`)).toContain('shipments_queue_label_failed_idx');
       expect(await explain(`SELECT id FROM shipments s WHERE s.status IN ('label_purchased', 'in_transit', 'exception') AND s.delivered_at IS NULL AND s.tracking_number IS NOT NULL
         AND COALESCE(s.last_tracking_update_at, s.shipped_at, s.created_at) < now() ORDER BY COALESCE(s.last_tracking_update_at, s.shipped_at, s.created_at), s.id LIMIT 51`)).toContain('shipments_queue_tracking_stale_idx');
-      expect(await explain(`SELECT carrier, status, count(*) FROM shipments WHERE status NOT IN ('delivered', 'returned') GROUP BY 1, 2`)).toContain('shipments_open_carrier_status_idx');
+      expect(await explain(`SELECT carrier, status, count(*) FROM shipments WHERE status IN ('label_purchased', 'in_transit', 'exception') GROUP BY 1, 2`)).toContain('shipments_open_carrier_status_idx');
     } finally {
       await client.query('RESET enable_seqscan');
       client.release();
