@@ -51,6 +51,7 @@ import { createFeatureGate } from './flags/feature-gate.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
 import { createPluginRouter } from './platform/plugin-routes.js';
 import { createConsolePageGuard } from './consoles/console-pages.js';
+import { createConsoleRoutes } from './consoles/console-routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -175,6 +176,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createFlagRoutes({ flags, access }));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
+  api.use(createConsoleRoutes({ consoles: rbac.consoles, access, gate, adminRoot: admin.options.rootPath }));
   // The packs' routes (consoles' read models included), guarded by their declared permissions.
   api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config } }));
   api.use(notFoundHandler);

@@ -104,6 +104,22 @@ describe('a console route', () => {
   });
 });
 
+describe('GET /api/consoles', () => {
+  it('lists the consoles the caller may open: permission held and flag on', async () => {
+    const { agent: finance } = await loginAs(app, db, ['finance_admin']);
+    const listed = async (agent: typeof finance) => (await agent.get('/api/consoles').expect(200)).body.items.map((c: { id: string }) => c.id);
+    expect(await listed(finance)).toEqual(['widgets']);
+    expect((await finance.get('/api/consoles')).body.items[0]).toEqual({
+      id: 'widgets', title: 'Widgets', navigation: 'Payments', permission: 'ledger.read', page: '/admin/pages/widgets', api: '/api/consoles/widgets',
+    });
+    off.add('marketplace.widgets-console');
+    expect(await listed(finance)).toEqual([]);
+    off.clear();
+    const { agent: tier1 } = await loginAs(app, db, ['support_tier_1']);
+    expect(await listed(tier1)).toEqual([]);
+  });
+});
+
 describe('a console page', () => {
   it('is refused without the permission (403 problem+json, audited) and served with it', async () => {
     const { agent, id } = await loginAs(app, db, ['support_tier_1']);

@@ -149,3 +149,21 @@ describe('the queries', () => {
     }
   });
 });
+
+describe('on the demo data', () => {
+  it('every queue has entries, and an investigation shows on its shipment', async () => {
+    const { seedDemo } = await import('../plugins/marketplace/seed/demo.js');
+    const { createLogger } = await import('../src/platform/logger.js');
+    await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 11 });
+    const { agent } = await loginAs(app, db, ['support_agent']);
+    const demoShipments = new Set((await db.prisma.shipment.findMany({ where: { id: { gt: made.closedDispute } }, select: { id: true } })).map((s) => s.id));
+    for (const queue of ['label_purchase_failed', 'address_validation_failed', 'tracking_stale', 'delivered_not_received']) {
+      const items = (await agent.get(`/api/consoles/shipping/queues/${queue}`).query({ limit: 200 }).expect(200)).body.items as { id: number }[];
+      expect({ queue, demoEntries: items.some((i) => demoShipments.has(i.id)) }).toEqual({ queue, demoEntries: true });
+    }
+    const investigation = await db.prisma.shipmentInvestigation.findFirstOrThrow();
+    const { body } = await agent.get(`/api/consoles/orders/orders/${(await db.prisma.shipment.findUniqueOrThrow({ where: { id: investigation.shipmentId } })).orderId}`).expect(200);
+    const shipments = body.orders.flatMap((o: { shipments: { id: number; openInvestigationId: number | null }[] }) => o.shipments);
+    expect(shipments.find((s: { id: number }) => s.id === investigation.shipmentId).openInvestigationId).toBe(investigation.id);
+  });
+});

@@ -47,6 +47,8 @@ export const API_ROUTES = [
   { method: 'POST', path: '/api/impersonations/:id/token', permission: 'user.impersonate', summary: 'A signed token (ES256, at most 5 minutes) for the customer-facing app, with an RFC 8693 act claim' },
   // Feature flags (docs/adr/0012-flags-as-code.md): what the caller's own session evaluates; no secret.
   { method: 'GET', path: '/api/flags', permission: null, summary: 'The declared feature flags as evaluated for the caller: key, type, description, enabled, default, source (unleash or default)' },
+  // Consoles (src/consoles/, docs/adr/0018-consoles.md): their own routes come from the packs, after this table.
+  { method: 'GET', path: '/api/consoles', permission: null, summary: 'The consoles the caller may open (permission held, flag on): id, title, navigation group, page and API prefix' },
   // Experiments (docs/adr/0011-experiment-statistics.md).
   { method: 'GET', path: '/api/experiments', permission: 'experiment.read', summary: 'Experiments, newest first, keyset-paginated (?status=)' },
   { method: 'GET', path: '/api/experiments/:key', permission: 'experiment.read', summary: 'One experiment by its Unleash flag name, with the flag as Unleash has it' },
