@@ -59,6 +59,9 @@ import { createApiTokenRoutes } from './auth/api-tokens/api-token-routes.js';
 import { hasBearerToken, tokenOrOperator } from './auth/api-tokens/bearer-auth.js';
 import { createSearch } from './search/create-search.js';
 import { createTimeline, type Timeline } from './timeline/create-timeline.js';
+import { createPluginRouter } from './platform/plugin-routes.js';
+import { createConsolePageGuard } from './consoles/console-pages.js';
+import { createConsoleRoutes } from './consoles/console-routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -110,6 +113,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const flagCatalog = buildFlagCatalog(plugins);
   checkActionFlags(flagCatalog, rbac.actions);
   checkResourceFlags(flagCatalog, rbac.resources);
+  // The packs' routes and consoles name flags the same way (a typo would leave them ungated).
+  checkActionFlags(flagCatalog, [...rbac.consoles.map(({ console: c }) => ({ id: `console ${c.id}`, flag: c.flag })), ...rbac.pluginRoutes.map((r) => ({ id: `route ${r.method} ${r.fullPath}`, flag: r.flag }))]);
   const flags = createFlagService({ catalog: flagCatalog, client: flagClient, environment: config.NODE_ENV });
   const gate = createFeatureGate({ flags, audit });
   const guard = createPermissionGuard({ auth, audit });
@@ -167,6 +172,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     refreshOperator({ auth }),
     impersonation.adminMiddleware({ logoutPath: admin.options.logoutPath.slice(admin.options.rootPath.length) }),
     createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }, ...extraResourceGuards([flagAdmin], rbac.actions)], audit, gate }),
+    createConsolePageGuard({ consoles: rbac.consoles, audit, gate }),
     componentsBundle(admin),
     createAdminRouter({ admin, login: operatorSecurity.login, session, logger, sessionAudit }),
   );
@@ -200,6 +206,9 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(timeline.routes(access));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
+  api.use(createConsoleRoutes({ consoles: rbac.consoles, access, gate, adminRoot: admin.options.rootPath }));
+  // The packs' routes (consoles' read models included), guarded by their declared permissions.
+  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config } }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

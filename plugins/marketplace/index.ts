@@ -11,6 +11,9 @@ import { seedScale } from './seed/scale.js';
 import { marketplaceSearch } from './search/index.js';
 import { marketplaceTimeline } from './timeline/index.js';
 import { supportSystemPrincipals, supportScheduledJobs } from './workflows/support-workflows.js';
+import { orderConsole } from './consoles/order-console.js';
+import { shippingConsole } from './consoles/shipping-console.js';
+import { PURCHASE_LABEL_KIND, purchaseLabelHandler } from './shipping/simulated-carrier.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -21,6 +24,10 @@ export const marketplacePlugin = definePlugin({
   flags: MARKETPLACE_FLAGS,
   // Its entities in the omnibox: ids, tracking numbers, payment references, emails, names.
   search: marketplaceSearch,
+  // Seed 000's consoles over read models (src/consoles/, docs/adr/0018-consoles.md).
+  consoles: [orderConsole(marketplaceActions), shippingConsole(marketplaceActions)],
+  // shipment.retry_label's carrier call: a SIMULATED carrier adapter (no real carrier integration).
+  outboxHandlers: { [PURCHASE_LABEL_KIND]: purchaseLabelHandler },
   // Its customer users can be impersonated (src/impersonation/, docs/adr/0010-impersonation.md).
   impersonation: marketplaceImpersonationTargets,
   // Seed 000: a Support Agent refunds up to $100 without escalation. Role data after the first start.

@@ -41,6 +41,7 @@ import type { FlagService } from '../flags/flag-service.js';
 import type { FlagKey } from '../flags/flag-catalog.js';
 import { isFlagOnFor } from '../flags/flag-gating.js';
 import { timelineProperties, withTimelineShown } from '../timeline/timeline-admin.js';
+import { consolePages } from '../consoles/console-pages.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -196,6 +197,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
 }): AdminJS {
   const resources = rbac.resources;
   const { loader: componentLoader, components } = createComponents();
+  // The packs' consoles (src/consoles/): a page each, refused by createConsolePageGuard without its permission.
+  const consoles = consolePages({ consoles: rbac.consoles, loader: componentLoader });
   const write = createAuditedWrites({ prisma, audit });
   const hooks = createRbacHooks({ resources });
   // Roles are saved only with keys the catalog knows (the start refuses unknown ones).
@@ -264,8 +267,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
     resources: [...adminResources, ...extras],
     componentLoader,
     // Where an operator sets up their authenticator and confirms codes; an enrolment-only session lands here.
-    pages: { [SECURITY_PAGE]: { component: components.SecurityPage, icon: 'Lock' } },
-    env: impersonationEnv(apiRoot),
+    pages: { [SECURITY_PAGE]: { component: components.SecurityPage, icon: 'Lock' }, ...consoles.pages },
+    env: { ...impersonationEnv(apiRoot), ...consoles.env },
     branding: { companyName: 'opsdeck', logo: false, withMadeWithLove: false },
     settings: { defaultPerPage: 20 },
     // Group names are shown as written; AdminJS would otherwise start-case them ("Trust Catalog").
@@ -277,6 +280,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
           labels: { ...Object.fromEntries(Object.keys(NAVIGATION).map((name) => [name, name])), ...ADMIN_TRANSLATIONS.labels },
           actions: { ...ADMIN_TRANSLATIONS.actions, ...actionLabels },
           messages: ADMIN_TRANSLATIONS.messages,
+          pages: consoles.titles,
         },
       },
     },

@@ -1,22 +1,39 @@
-// Keyset pages over (time, uuid) newest first, as GET /api/runs and GET /api/approvals list: the
+// Keyset pages over (time, id) newest first, as GET /api/runs and GET /api/approvals list: the
 // cursor is the last row's key, opaque to clients, and the next page is what sorts strictly after it.
 import { z } from 'zod/v4';
 import { validationFailed } from './errors.js';
 
-/** The (time, id) a cursor names; 422 for a foreign cursor. Ids are uuids unless the list says otherwise (a bigint's digits). */
-export function decodeCursor(cursor: string, id: z.ZodType<string> = z.uuid()): { at: Date; id: string } {
+/** The cursor's key as `schema` says, or 422 for anything else (not base64url JSON, another list's). */
+function decode<T>(cursor: string, schema: z.ZodType<T>): T {
   let decoded: unknown = null;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     // not JSON: refused below
   }
-  const parsed = z.tuple([z.iso.datetime(), id]).safeParse(decoded);
+  const parsed = schema.safeParse(decoded);
   if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
-  return { at: new Date(parsed.data[0]), id: parsed.data[1] };
+  return parsed.data;
 }
 
-export function encodeCursor(at: Date, id: string): string {
+/** The (time, id) a cursor names; 422 for a foreign cursor. Ids are uuids unless the list says otherwise (a bigint's digits). */
+export function decodeCursor(cursor: string, id: z.ZodType<string> = z.uuid()): { at: Date; id: string } {
+  const [at, key] = decode(cursor, z.tuple([z.iso.datetime(), id]));
+  return { at: new Date(at), id: key };
+}
+
+const intCursorSchema = z.tuple([z.iso.datetime(), z.number().int().positive()]);
+
+/**
+ * The (time, integer id) key of a cursor from a list over an integer-keyed table (the domain packs'
+ * tables), for raw-SQL keyset conditions; 422 for a foreign cursor.
+ */
+export function decodeIntCursor(cursor: string): { at: Date; id: number } {
+  const [at, id] = decode(cursor, intCursorSchema);
+  return { at: new Date(at), id };
+}
+
+export function encodeCursor(at: Date, id: string | number): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 }
 
@@ -27,7 +44,7 @@ export function afterCursor<F extends string>(field: F, cursor: string): { OR: R
 }
 
 /** A page of `limit` from `limit + 1` fetched rows, with the cursor of the next page if there is one. */
-export function keysetPage<R extends { id: string }>(rows: R[], limit: number, timeOf: (row: R) => Date): { rows: R[]; nextCursor: string | null } {
+export function keysetPage<R extends { id: string | number }>(rows: R[], limit: number, timeOf: (row: R) => Date): { rows: R[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null };

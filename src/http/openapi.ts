@@ -11,6 +11,7 @@ import { IMPERSONATION_OPERATIONS } from '../impersonation/impersonation-openapi
 import { EXPERIMENT_OPERATIONS } from '../experiments/experiment-openapi.js';
 import { API_TOKEN_OPERATIONS, API_TOKEN_SECURITY_SCHEME } from '../auth/api-tokens/api-token-openapi.js';
 import { TIMELINE_OPERATIONS } from '../timeline/timeline-openapi.js';
+import { pluginRouteOperation } from '../platform/plugin-routes.js';
 
 type Json = Record<string, unknown>;
 
@@ -74,7 +75,7 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
     }
     if (route.path === '/api/runs/:id/retry') operation.parameters = [...parameters, idempotencyKey];
     const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`]
-      ?? API_TOKEN_OPERATIONS[`${route.method} ${path}`] ?? TIMELINE_OPERATIONS[`${route.method} ${path}`];
+      ?? API_TOKEN_OPERATIONS[`${route.method} ${path}`] ?? TIMELINE_OPERATIONS[`${route.method} ${path}`] ?? pluginRouteOperation(route);
     if (extension) {
       Object.assign(operation, extension, {
         parameters: [...parameters, ...((extension.parameters as Json[] | undefined) ?? [])],

@@ -18,6 +18,8 @@ import type { SearchSource } from '../search/search-types.js';
 import type { PluginTimeline } from '../timeline/timeline-types.js';
 import type { SystemPrincipalSpec } from '../auth/system-principals.js';
 import type { ScheduledJob } from '../actions/scheduled-jobs.js';
+import type { PluginRoute } from './plugin-routes.js';
+import type { ConsoleDefinition } from '../consoles/console-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -142,6 +144,13 @@ export type Plugin = {
   systemPrincipals?: SystemPrincipalSpec[];
   /** Sweeps and workflow steps on pg-boss's cron (src/actions/scheduled-jobs.ts). */
   scheduledJobs?: ScheduledJob[];
+  /**
+   * The pack's HTTP routes under /api (src/platform/plugin-routes.ts), each with its permission;
+   * listed in the route table, the RBAC matrix and the OpenAPI document like the core's.
+   */
+  routes?: PluginRoute[];
+  /** The pack's consoles: an AdminJS page each, over read-model routes under /api/consoles/<id> (src/consoles/). */
+  consoles?: ConsoleDefinition[];
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */

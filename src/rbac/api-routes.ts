@@ -51,6 +51,8 @@ export const API_ROUTES = [
   // shown only with its own read permission, within the rows the operator may see.
   { method: 'GET', path: '/api/search', permission: null, summary: 'The omnibox: ids, tracking numbers, payment references, emails, names; exact matches first (each entity type needs its read permission)' },
   { method: 'GET', path: '/api/entities/:type/:id', permission: null, summary: 'One entity\'s canonical details and links to related entities (needs the type\'s read permission)' },
+  // Consoles (src/consoles/, docs/adr/0018-consoles.md): their own routes come from the packs, after this table.
+  { method: 'GET', path: '/api/consoles', permission: null, summary: 'The consoles the caller may open (permission held, flag on): id, title, navigation group, page and API prefix' },
   // Experiments (docs/adr/0011-experiment-statistics.md).
   { method: 'GET', path: '/api/experiments', permission: 'experiment.read', summary: 'Experiments, newest first, keyset-paginated (?status=)' },
   { method: 'GET', path: '/api/experiments/:key', permission: 'experiment.read', summary: 'One experiment by its Unleash flag name, with the flag as Unleash has it' },

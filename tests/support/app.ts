@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
 import { plugins } from '../../plugins/index.js';
 import { createAuditService } from '../../src/audit/audit-service.js';
+import type { Plugin } from '../../src/platform/plugin.js';
 import type { FlagEvaluator } from '../../src/flags/flag-service.js';
 
 export const TEST_AUDIT_KEY = 'test-audit-signing-key-'.padEnd(48, 'k');
@@ -40,6 +41,8 @@ type TestAppOptions = {
   logger?: Logger;
   /** Environment variables on top of the test defaults, e.g. `{ MFA_REQUIRED: 'false' }`. */
   env?: Record<string, string>;
+  /** The installed packs (default: the deployment's, plugins/index.ts). */
+  plugins?: Plugin[];
   /** A flag client (a stand-in or the real one); without it every flag serves its declared default. */
   flagClient?: FlagEvaluator | null;
 };
@@ -54,6 +57,7 @@ export function createTestPlatformApp(
     audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
     logger = createLogger({ level: 'silent' }),
     env = {},
+    plugins: installed = plugins,
     flagClient = null,
   }: TestAppOptions = {},
 ) {
@@ -63,7 +67,7 @@ export function createTestPlatformApp(
     config,
     logger,
     db,
-    plugins,
+    plugins: installed,
     sessionSecret: randomBytes(32).toString('hex'),
     unleashState: () => unleash,
     audit,

@@ -19,6 +19,9 @@ import { caseAddNoteAction } from './case-add-note.js';
 import { caseTransitionAction } from './case-transition.js';
 import { orderNonFulfilmentNotifyAction } from './order-nonfulfilment-notify.js';
 import { orderNonFulfilmentCancelAction } from './order-nonfulfilment-cancel.js';
+import { shipmentRetryLabelAction } from './shipment-retry-label.js';
+import { shipmentUpdateMetadataAction } from './shipment-update-metadata.js';
+import { shipmentOpenInvestigationAction } from './shipment-open-investigation.js';
 
 export { ORDER_REFUND_ACTION_ID, REFUND_SEED_LIMITS } from './order-refund.js';
 
@@ -42,4 +45,7 @@ export const marketplaceActions: ActionDefinition[] = [
   caseTransitionAction,
   orderNonFulfilmentNotifyAction,
   orderNonFulfilmentCancelAction,
+  shipmentRetryLabelAction,
+  shipmentUpdateMetadataAction,
+  shipmentOpenInvestigationAction,
 ];
