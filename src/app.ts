@@ -49,6 +49,7 @@ import { buildFlagCatalog, checkActionFlags } from './flags/flag-catalog.js';
 import { createFlagService, type FlagEvaluator, type FlagService } from './flags/flag-service.js';
 import { createFeatureGate } from './flags/feature-gate.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
+import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js';
 
 export type AppDeps = {
   config: Config;
@@ -87,6 +88,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   impersonation: ImpersonationService;
   /** Typed flag evaluation over the declared flags (src/flags/flag-service.ts). */
   flags: FlagService;
+  /** The operations dashboard; boot runs its minute job (src/dashboard/dashboard-refresh.ts). */
+  dashboard: Dashboard;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
@@ -105,6 +108,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     secretBox: createSecretBox(mfaEncryptionKey), logger: logger.child({ component: 'mfa' }),
   });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate });
+  const dashboard = createDashboard({ pool: db.pool, plugins });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   const admin = createAdmin({
     prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin,
@@ -168,6 +172,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createExperimentRoutes({ experiments, access }));
   api.use(createFlagRoutes({ flags, access }));
+  api.use(dashboard.routes(access));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(notFoundHandler);
@@ -176,5 +181,5 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags };
+  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, dashboard };
 }

@@ -8,6 +8,8 @@ import { marketplaceResources } from './resources.js';
 import { marketplaceImpersonationTargets } from './impersonation-targets.js';
 import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
+import { MARKETPLACE_FIGURES } from './consoles/marketplace-figures.js';
+import { MARKETPLACE_READ_MODELS } from './consoles/balance-read-models.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -22,4 +24,7 @@ export const marketplacePlugin = definePlugin({
   seedLimits: { support_agent: { [ORDER_REFUND_ACTION_ID]: REFUND_SEED_LIMITS.support_agent } },
   seedDemo,
   seedScale,
+  // The operations dashboard's figures and the read models behind them and the consoles (docs/adr/0019).
+  dashboard: MARKETPLACE_FIGURES,
+  readModels: MARKETPLACE_READ_MODELS,
 });

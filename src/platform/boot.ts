@@ -18,6 +18,7 @@ import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import { createAuditService } from '../audit/audit-service.js';
 import { startAuditBackground } from '../audit/audit-background.js';
 import { startActionBackground } from '../actions/action-background.js';
+import { startDashboardRefresh } from '../dashboard/dashboard-refresh.js';
 import { createApp } from '../app.js';
 import { createSecretBox } from '../auth/secret-box.js';
 import { sealPlaintextTotpSecrets } from '../auth/mfa-service.js';
@@ -142,7 +143,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     checkpoint();
 
     // ---- HTTP
-    const { app, close, actions, impersonation } = createApp({
+    const { app, close, actions, impersonation, dashboard } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
       mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags, flagClient: flags,
     });
@@ -153,6 +154,9 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     // ---- Impersonation: expired ones and those whose session is gone are ended every minute
     const impersonationSweep = startImpersonationSweep({ service: impersonation, logger: logger.child({ component: 'impersonation' }) });
     undo.push({ name: 'impersonation sweep', run: impersonationSweep.stop });
+    // ---- Dashboard and console read models: folded and recomputed every 30 s
+    const dashboardRefresh = startDashboardRefresh({ refresh: dashboard.refresh, logger: logger.child({ component: 'dashboard' }) });
+    undo.push({ name: 'dashboard refresh', run: dashboardRefresh.stop });
     checkpoint();
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {

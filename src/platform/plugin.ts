@@ -14,6 +14,7 @@ import type { OutboxHandler } from '../actions/outbox.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 import type { FlagSpec } from '../flags/flag-catalog.js';
+import type { DashboardFigure, ReadModelRefresh } from '../dashboard/dashboard-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -120,6 +121,10 @@ export type Plugin = {
   actions?: ActionDefinition[];
   /** The pack's customer users as impersonation targets (at most one installed pack declares it). */
   impersonation?: ImpersonationTargets;
+  /** Figures the pack adds to the operations dashboard (src/dashboard/), each with its permission and drill-down. */
+  dashboard?: DashboardFigure[];
+  /** Read models the dashboard's minute job refreshes before computing figures (docs/adr/0019-dashboard-read-models.md). */
+  readModels?: ReadModelRefresh[];
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */

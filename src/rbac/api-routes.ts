@@ -53,6 +53,8 @@ export const API_ROUTES = [
   { method: 'PUT', path: '/api/experiments/:key', permission: 'experiment.manage', summary: 'Create an experiment, or change its design (while a draft) and lifecycle; audited' },
   { method: 'POST', path: '/api/experiments/:key/events', permission: 'experiment.ingest', summary: 'A batch of up to 10,000 exposure and conversion events: all or nothing, idempotent per event id' },
   { method: 'GET', path: '/api/experiments/:key/results', permission: 'experiment.read', summary: 'Per-variant exposures, conversions, rates with 95% intervals, lift, p-values, the sample-ratio check and the winner' },
+  // The operations dashboard (docs/adr/0019-dashboard-read-models.md): each figure carries its own permission.
+  { method: 'GET', path: '/api/dashboard', permission: null, summary: 'The dashboard\'s figures the caller may see (each figure\'s own permission), from the snapshot refreshed every 30 s, with drill-down links' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;
