@@ -50,6 +50,8 @@ import { createFlagService, type FlagEvaluator, type FlagService } from './flags
 import { createFeatureGate } from './flags/feature-gate.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
 import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js';
+import { createPluginRouter } from './platform/plugin-routes.js';
+import { createConsolePageGuard } from './consoles/console-pages.js';
 
 export type AppDeps = {
   config: Config;
@@ -98,6 +100,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   // Throws on a duplicate or malformed flag key, or an action naming an undeclared flag.
   const flagCatalog = buildFlagCatalog(plugins);
   checkActionFlags(flagCatalog, rbac.actions);
+  // The packs' routes and consoles name flags the same way (a typo would leave them ungated).
+  checkActionFlags(flagCatalog, [...rbac.consoles.map(({ console: c }) => ({ id: `console ${c.id}`, flag: c.flag })), ...rbac.pluginRoutes.map((r) => ({ id: `route ${r.method} ${r.fullPath}`, flag: r.flag }))]);
   const flags = createFlagService({ catalog: flagCatalog, client: flagClient, environment: config.NODE_ENV });
   const gate = createFeatureGate({ flags, audit });
   const guard = createPermissionGuard({ auth, audit });
@@ -149,6 +153,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     refreshOperator({ auth }),
     impersonation.adminMiddleware({ logoutPath: admin.options.logoutPath.slice(admin.options.rootPath.length) }),
     createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }], audit }),
+    createConsolePageGuard({ consoles: rbac.consoles, audit, gate }),
     componentsBundle(admin),
     createAdminRouter({ admin, login: operatorSecurity.login, session, logger, sessionAudit }),
   );
@@ -175,6 +180,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(dashboard.routes(access));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
+  // The packs' routes (consoles' read models included), guarded by their declared permissions.
+  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config } }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

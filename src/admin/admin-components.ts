@@ -38,15 +38,27 @@ export function createComponents() {
   loader.override('TopBar', file('impersonation-top-bar.tsx'));
   // The login form with the authentication-code field (src/admin/admin-router.ts reads it).
   loader.override('Login', file('login.tsx'));
+  // Console pages (src/consoles/) under their navigation groups, shown only to who may open them.
+  loader.override('SidebarPages', file('sidebar-pages.tsx'));
   return { loader, components };
 }
 
 export type AdminComponents = ReturnType<typeof createComponents>['components'];
 
-async function fingerprint(entry: string): Promise<string> {
+// Our folder, and every other folder a registered component lives in (packs' console pages and
+// the files beside them), outside node_modules.
+const componentDirs = (admin: AdminJS): string[] => [
+  ...new Set([COMPONENTS_DIR, ...Object.values(admin.componentLoader.getComponents()).map((file) => path.dirname(file)).filter((dir) => !dir.includes('node_modules'))]),
+].sort();
+
+async function fingerprint(entry: string, dirs: string[]): Promise<string> {
   // The build minifies in production only: the environment is part of what was built.
   const hash = createHash('sha256').update(process.env.NODE_ENV === 'production' ? 'production' : 'development').update(entry);
-  for (const name of (await fs.readdir(COMPONENTS_DIR)).sort()) hash.update(name).update(await fs.readFile(path.join(COMPONENTS_DIR, name)));
+  for (const dir of dirs) {
+    for (const entryOf of (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
+      hash.update(path.join(dir, entryOf.name)).update(await fs.readFile(path.join(dir, entryOf.name)));
+    }
+  }
   return hash.digest('hex');
 }
 
@@ -60,7 +72,7 @@ const isCurrent = async (wanted: string) => {
 
 async function ensureBundle(admin: AdminJS): Promise<void> {
   const entry = generateUserComponentEntry(admin, ADMIN_JS_TMP_DIR);
-  const wanted = await fingerprint(entry);
+  const wanted = await fingerprint(entry, componentDirs(admin));
   await fs.mkdir(ADMIN_JS_TMP_DIR, { recursive: true });
   // Processes sharing the folder (test workers, a dev server) build one at a time: a directory made
   // atomically is the lock; one left by a crashed build is taken over after two minutes.

@@ -36,6 +36,7 @@ import type { OperatorSessions } from '../auth/operator-sessions.js';
 import { SECURITY_PAGE } from '../auth/require-operator.js';
 import { requireStepUpOnSave } from '../hooks/step-up-hook.js';
 import { impersonateAction, impersonationEnv } from '../impersonation/impersonation-admin.js';
+import { consolePages } from '../consoles/console-pages.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -169,6 +170,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
 }): AdminJS {
   const resources = rbac.resources;
   const { loader: componentLoader, components } = createComponents();
+  // The packs' consoles (src/consoles/): a page each, refused by createConsolePageGuard without its permission.
+  const consoles = consolePages({ consoles: rbac.consoles, loader: componentLoader });
   const write = createAuditedWrites({ prisma, audit });
   const hooks = createRbacHooks({ resources });
   // Roles are saved only with keys the catalog knows (the start refuses unknown ones).
@@ -227,8 +230,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
     resources: [...adminResources, ...extraResources],
     componentLoader,
     // Where an operator sets up their authenticator and confirms codes; an enrolment-only session lands here.
-    pages: { [SECURITY_PAGE]: { component: components.SecurityPage, icon: 'Lock' } },
-    env: impersonationEnv(apiRoot),
+    pages: { [SECURITY_PAGE]: { component: components.SecurityPage, icon: 'Lock' }, ...consoles.pages },
+    env: { ...impersonationEnv(apiRoot), ...consoles.env },
     branding: { companyName: 'opsdeck', logo: false, withMadeWithLove: false },
     settings: { defaultPerPage: 20 },
     // Group names are shown as written; AdminJS would otherwise start-case them ("Trust Catalog").
@@ -240,6 +243,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
           labels: { ...Object.fromEntries(Object.keys(NAVIGATION).map((name) => [name, name])), ...ADMIN_TRANSLATIONS.labels },
           actions: { ...ADMIN_TRANSLATIONS.actions, ...actionLabels },
           messages: ADMIN_TRANSLATIONS.messages,
+          pages: consoles.titles,
         },
       },
     },

@@ -10,6 +10,7 @@ import { describeAction } from '../actions/action-catalog.js';
 import { IMPERSONATION_OPERATIONS } from '../impersonation/impersonation-openapi.js';
 import { EXPERIMENT_OPERATIONS } from '../experiments/experiment-openapi.js';
 import { DASHBOARD_OPERATIONS } from '../dashboard/dashboard-openapi.js';
+import { pluginRouteOperation } from '../platform/plugin-routes.js';
 
 type Json = Record<string, unknown>;
 
@@ -72,8 +73,7 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
       operation.responses = route.path.endsWith('/bulk') ? { ...asJob, 202: { description: '`{ "job": { "id" } }`; follow it with GET /api/jobs/{id}.' } } : ACTION_RESPONSES;
     }
     if (route.path === '/api/runs/:id/retry') operation.parameters = [...parameters, idempotencyKey];
-    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`]
-      ?? DASHBOARD_OPERATIONS[`${route.method} ${path}`];
+    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`] ?? DASHBOARD_OPERATIONS[`${route.method} ${path}`] ?? pluginRouteOperation(route);
     if (extension) {
       Object.assign(operation, extension, {
         parameters: [...parameters, ...((extension.parameters as Json[] | undefined) ?? [])],

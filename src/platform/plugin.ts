@@ -15,6 +15,8 @@ import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 import type { FlagSpec } from '../flags/flag-catalog.js';
 import type { DashboardFigure, ReadModelRefresh } from '../dashboard/dashboard-types.js';
+import type { PluginRoute } from './plugin-routes.js';
+import type { ConsoleDefinition } from '../consoles/console-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
 export type RoleLimits = Record<string, Record<string, number>>;
@@ -125,6 +127,13 @@ export type Plugin = {
   dashboard?: DashboardFigure[];
   /** Read models the dashboard's minute job refreshes before computing figures (docs/adr/0019-dashboard-read-models.md). */
   readModels?: ReadModelRefresh[];
+  /**
+   * The pack's HTTP routes under /api (src/platform/plugin-routes.ts), each with its permission;
+   * listed in the route table, the RBAC matrix and the OpenAPI document like the core's.
+   */
+  routes?: PluginRoute[];
+  /** The pack's consoles: an AdminJS page each, over read-model routes under /api/consoles/<id> (src/consoles/). */
+  consoles?: ConsoleDefinition[];
   /** Side-effect handlers by outbox message kind (notifications, external calls). */
   outboxHandlers?: Record<string, OutboxHandler>;
   /** Limits written into seeded roles when they are first created; editable as role data after. */

@@ -13,6 +13,9 @@ import { CORE_SEED_GRANTS, SEED_ROLES, type SeedRole } from './seed-roles.js';
 import { API_ROUTES, type ApiRouteAccess } from './api-routes.js';
 import { impersonationTargets } from '../impersonation/impersonation-targets.js';
 import { IMPERSONATE_ACTION } from '../impersonation/impersonation-types.js';
+import { pluginRouteProblems, routeAccess, type InstalledPluginRoute } from '../platform/plugin-routes.js';
+import { consoleProblems, consoleRoutes, type ConsoleDefinition } from '../consoles/console-types.js';
+import { SECURITY_PAGE } from '../auth/require-operator.js';
 
 /** The generated backoffice's standard actions, as AdminJS names them. */
 export const ADMIN_ACTIONS = ['list', 'show', 'search', 'new', 'edit', 'delete', 'bulkDelete'] as const;
@@ -29,7 +32,12 @@ export type RbacModel = {
   resources: ResourceDefinition[];
   /** Every installed pack's operator actions. */
   actions: ActionDefinition[];
+  /** The core's routes (src/rbac/api-routes.ts), then the packs' (their own and their consoles'). */
   apiRoutes: readonly ApiRouteAccess[];
+  /** The packs' routes with their handlers (src/platform/plugin-routes.ts), consoles' included. */
+  pluginRoutes: InstalledPluginRoute[];
+  /** Every installed pack's consoles (src/consoles/). */
+  consoles: { pluginId: string; console: ConsoleDefinition }[];
   /** The model whose records can be impersonated (its "Impersonate" button needs user.impersonate), if any pack offers one. */
   impersonationModel: string | null;
 };
@@ -152,6 +160,23 @@ export function buildRbacModel({ plugins }: { plugins: Plugin[] }): RbacModel {
     }
   }
 
+  // ---- the packs' routes and consoles: every route and page names a known key (or null, for routes)
+  const consoles = plugins.flatMap((p) => (p.consoles ?? []).map((console) => ({ pluginId: p.id, console })));
+  const pluginRoutes: InstalledPluginRoute[] = [
+    ...plugins.flatMap((p) => (p.routes ?? []).map((route) => ({ ...route, fullPath: `/api${route.path}`, pluginId: p.id }))),
+    ...consoles.flatMap(({ pluginId, console }) => consoleRoutes(pluginId, console)),
+  ];
+  problems.push(...consoleProblems(consoles, [SECURITY_PAGE]), ...pluginRouteProblems(pluginRoutes, API_ROUTES));
+  for (const { console } of consoles) {
+    if (!isKnownPermission(catalog, console.permission)) problems.push(`console ${console.id} requires unknown permission ${console.permission}`);
+  }
+  for (const route of pluginRoutes) {
+    if (route.permission !== null && !isKnownPermission(catalog, route.permission)) {
+      problems.push(`route ${route.method} ${route.fullPath} requires unknown permission ${route.permission}`);
+    }
+  }
+
   if (problems.length > 0) throw new Error(`RBAC configuration is invalid: ${problems.join('; ')}`);
-  return { catalog, sources, roles, resources, actions, apiRoutes: API_ROUTES, impersonationModel };
+  const apiRoutes = [...API_ROUTES, ...pluginRoutes.map(routeAccess)];
+  return { catalog, sources, roles, resources, actions, apiRoutes, pluginRoutes, consoles, impersonationModel };
 }

@@ -1,0 +1,140 @@
+// HTTP routes a domain pack serves under /api: console read models (src/consoles/), and later
+// webhooks and other pack APIs. A pack declares each route with its permission (deny by default:
+// `null` is written out and still needs a logged-in operator), its query/params schemas (zod: 422
+// validation_failed before the handler runs), an optional flag (403 feature_disabled, audited) and
+// its OpenAPI extras. The core mounts them behind the same guard as its own routes, lists them in
+// the route table (so docs:rbac, the RBAC matrix test and GET /api/openapi.json cover them) and
+// answers every error as problem+json. The handler only translates HTTP to the pack's service.
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type pg from 'pg';
+import type { PrismaClient } from '@prisma/client';
+import { toJSONSchema, type z } from 'zod/v4';
+import type { Config } from '../config/config.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
+import type { ApiRouteAccess } from '../rbac/api-routes.js';
+import type { Permission } from '../rbac/permissions.js';
+import type { FlagKey } from '../flags/flag-catalog.js';
+import type { FeatureGate } from '../flags/feature-gate.js';
+import { parseOr422 } from '../http/validation.js';
+import { impersonationOf } from '../impersonation/impersonation-context.js';
+
+/** What a pack's handlers may use: the same pool and client as the core's services, and the config. */
+export type PluginRouteServices = { pool: pg.Pool; prisma: PrismaClient; config: Config };
+
+export type PluginRouteContext<Q, P> = {
+  query: Q;
+  params: P;
+  /** The parsed JSON body (the API's 1 MB parser); validate it in the handler. */
+  body: unknown;
+  operator: OperatorPrincipal;
+  services: PluginRouteServices;
+  req: Request;
+  res: Response;
+};
+
+export type PluginRoute<Q = any, P = any> = {
+  method: ApiRouteAccess['method'];
+  /** Below /api, Express parameters as `:name`, e.g. `/consoles/shipping/queues/:queue`. */
+  path: string;
+  /** Required permission; null: any logged-in operator (written out, never implied). */
+  permission: Permission | null;
+  summary: string;
+  /** A declared flag that must be on for the caller (403 feature_disabled, audited). */
+  flag?: FlagKey;
+  /** Query string schema: unknown or bad values are a 422 naming the field. */
+  query?: z.ZodType<Q>;
+  /** Path parameter schema (e.g. coerce ids): a bad one is a 422 too. */
+  params?: z.ZodType<P>;
+  /** OpenAPI operation fields merged over the generated ones (description, responses). */
+  openapi?: Record<string, unknown>;
+  /**
+   * For the RBAC matrix test: a concrete call (needed when the path has parameters) and the status
+   * a permitted role gets with an empty body (default: the route's own path, 200).
+   */
+  sample?: { path: string; status: number };
+  /** Returns the JSON body (200), or answers through `res` itself and returns undefined. */
+  handler: (ctx: PluginRouteContext<Q, P>) => Promise<unknown>;
+};
+
+/** A route as the route table lists it: full path under /api, and the pack it came from. */
+export type InstalledPluginRoute = PluginRoute & { fullPath: string; pluginId: string };
+
+export function definePluginRoute<Q, P>(route: PluginRoute<Q, P>): PluginRoute<Q, P> {
+  return route;
+}
+
+/** The route table entry (src/rbac/api-routes.ts shape) of an installed route. */
+export const routeAccess = (route: InstalledPluginRoute): ApiRouteAccess & Pick<PluginRoute, 'openapi' | 'sample' | 'flag'> & { query?: z.ZodType } => ({
+  method: route.method, path: route.fullPath, permission: route.permission, summary: route.summary,
+  openapi: route.openapi, sample: route.sample, flag: route.flag, query: route.query,
+});
+
+/** Problems in the installed routes (a path twice, a path outside /api's shape); the start refuses them. */
+export function pluginRouteProblems(routes: readonly InstalledPluginRoute[], corePaths: readonly ApiRouteAccess[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set(corePaths.map((r) => `${r.method} ${r.path}`));
+  for (const route of routes) {
+    const key = `${route.method} ${route.fullPath}`;
+    if (!/^\/api(\/[A-Za-z0-9._~:-]+)+$/.test(route.fullPath)) problems.push(`plugin ${route.pluginId} route ${key} has a malformed path`);
+    if (seen.has(key)) problems.push(`plugin ${route.pluginId} route ${key} is declared twice`);
+    seen.add(key);
+  }
+  return problems;
+}
+
+/**
+ * Mounts the installed routes on the API router (after its session, JSON and impersonation
+ * middleware, before its 404): guard (401/403, denials audited), flag gate, validation, handler.
+ */
+export function createPluginRouter({ routes, guard, authenticated, gate, services }: {
+  routes: readonly InstalledPluginRoute[];
+  guard: (permission: string) => RequestHandler[];
+  authenticated: RequestHandler;
+  gate: FeatureGate;
+  services: PluginRouteServices;
+}): Router {
+  const router = Router();
+  for (const route of routes) {
+    const path = route.fullPath.replace(/^\/api/, '');
+    const access = route.permission === null ? [authenticated] : guard(route.permission);
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    router[method](path, ...access, async (req, res) => {
+      const operator = res.locals.operator as OperatorPrincipal;
+      if (route.flag) {
+        await gate.require(route.flag, {
+          actor: { operatorId: operator.id, roles: operator.roles }, entityType: 'route', entityId: `${route.method} ${route.fullPath}`,
+          what: route.summary, orgId: impersonationOf(res)?.targetOrgId ?? null,
+        });
+      }
+      const query = route.query ? parseOr422(route.query as z.ZodType, req.query, { where: 'query' }) : req.query;
+      const params = route.params ? parseOr422(route.params as z.ZodType, req.params, { where: 'path' }) : req.params;
+      const result = await route.handler({ query, params, body: req.body, operator, services, req, res });
+      if (result !== undefined && !res.headersSent) res.json(result);
+    });
+  }
+  return router;
+}
+
+/**
+ * OpenAPI fields of a pack's route beyond the generated ones: its query parameters (from the same
+ * zod schema the route validates with), a 422 when it validates anything, a feature_disabled note
+ * when flagged, and the route's own `openapi` extras. Null for core routes.
+ */
+export function pluginRouteOperation(route: ApiRouteAccess & { openapi?: Record<string, unknown>; query?: z.ZodType; flag?: string }): Record<string, unknown> | null {
+  if (!('openapi' in route || 'query' in route || 'flag' in route)) return null;
+  const schema = route.query ? (toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, object>; required?: string[] }) : null;
+  const parameters = Object.entries(schema?.properties ?? {}).map(([name, property]) => ({
+    name, in: 'query', required: schema?.required?.includes(name) ?? false, schema: property,
+  }));
+  const own = route.openapi ?? {};
+  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+  return {
+    ...own,
+    parameters: [...parameters, ...((own.parameters as object[] | undefined) ?? [])],
+    responses: {
+      ...(route.query ? { 422: problem('`validation_failed`: a bad query parameter, named.') } : {}),
+      ...(route.flag ? { 403: problem(`Not permitted (\`forbidden\`), or flag ${route.flag} is off (\`feature_disabled\`); both audited.`) } : {}),
+      ...(own.responses as Record<string, unknown> | undefined),
+    },
+  };
+}
