@@ -10,6 +10,8 @@ import { seedDemo } from './seed/demo.js';
 import { seedScale } from './seed/scale.js';
 import { MARKETPLACE_FIGURES } from './consoles/marketplace-figures.js';
 import { MARKETPLACE_READ_MODELS } from './consoles/balance-read-models.js';
+import { disputesConsole } from './consoles/disputes-console.js';
+import { riskConsole } from './consoles/risk-console.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -27,4 +29,5 @@ export const marketplacePlugin = definePlugin({
   // The operations dashboard's figures and the read models behind them and the consoles (docs/adr/0019).
   dashboard: MARKETPLACE_FIGURES,
   readModels: MARKETPLACE_READ_MODELS,
+  consoles: [disputesConsole, riskConsole],
 });

@@ -32,6 +32,8 @@ export function createComponents() {
     ImpersonateAction: loader.add('OpsdeckImpersonateAction', file('impersonate-action.tsx')),
     // The Experiments screen's show page (src/experiments/experiment-admin-resource.ts); bundles recharts.
     ExperimentResults: loader.add(EXPERIMENT_RESULTS_COMPONENT, file('experiment-results.tsx')),
+    // The home page: the operations dashboard (src/dashboard/).
+    Dashboard: loader.add('OpsdeckDashboard', file('dashboard.tsx')),
   };
   // Seed 003's tenant strip (the impersonation banner, the tenant switcher) above the stock top bar,
   // which it renders itself (AdminJS passes it as OriginalComponent).

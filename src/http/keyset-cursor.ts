@@ -29,3 +29,32 @@ export function keysetPage<R extends { id: string }>(rows: R[], limit: number, t
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null };
 }
+
+/**
+ * Keyset pages over any sort key (a time and an integer id, a balance and an org id): the cursor is
+ * the last row's key values, opaque to clients; `schema` checks a cursor belongs to this list.
+ * For SQL lists that compare a row value, `(a, b) > ($1, $2)`.
+ */
+export function encodeKey(values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** The key values of a cursor from `encodeKey`; 422 `validation_failed` for a foreign or broken one. */
+export function decodeKey<T extends z.ZodType>(cursor: string, schema: T): z.infer<T> {
+  let decoded: unknown = null;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    // not JSON: refused below
+  }
+  const parsed = schema.safeParse(decoded);
+  if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
+  return parsed.data;
+}
+
+/** A page of `limit` from `limit + 1` fetched rows, with the next page's cursor from the last row's key. */
+export function keyPage<R>(rows: R[], limit: number, keyOf: (row: R) => readonly (string | number)[]): { items: R[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeKey(keyOf(last)) : null };
+}

@@ -3,7 +3,7 @@
 // checklist's progress. Keyset pages over (sla_due_at, id), index (status, sla_due_at).
 import { z } from 'zod/v4';
 import type { ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
-import { validationFailed } from '../../../src/http/errors.js';
+import { decodeKey, keyPage } from '../../../src/http/keyset-cursor.js';
 import { disputeBreachedSql, OPEN_DISPUTE_STATUSES, slaClock } from './case-sla.js';
 
 export const DISPUTE_STATUSES = ['open', 'awaiting_evidence', 'under_review', 'resolved', 'closed'] as const;
@@ -26,19 +26,8 @@ export type DisputeQueueItem = {
   evidence: { requested: number; received: number; missing: number };
 };
 
+// The cursor is the last row's (sla_due_at, id).
 const cursorKey = z.tuple([z.iso.datetime(), z.number().int().positive()]);
-const encode = (at: Date, id: number) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-function decode(cursor: string): [Date, number] {
-  let raw: unknown = null;
-  try {
-    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // refused below
-  }
-  const parsed = cursorKey.safeParse(raw);
-  if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
-  return [new Date(parsed.data[0]), parsed.data[1]];
-}
 
 type Row = {
   id: number; order_id: number; kind: string; status: string; resolution: string | null; sla_due_at: Date; created_at: Date;
@@ -47,7 +36,7 @@ type Row = {
 
 export async function disputeQueue(client: ReadModelClient, query: DisputeQueueQuery, now: Date): Promise<{ items: DisputeQueueItem[]; nextCursor: string | null }> {
   const statuses = query.status ? [query.status] : [...OPEN_DISPUTE_STATUSES];
-  const [afterDue, afterId] = query.cursor ? decode(query.cursor) : [null, null];
+  const [afterDue, afterId] = query.cursor ? decodeKey(query.cursor, cursorKey) : [null, null];
   const { rows } = await client.query<Row>(
     `SELECT d.id, d.order_id, d.kind, d.status, d.resolution, d.sla_due_at, d.created_at, o.seller_org_id, o.total_amount, o.currency,
        e.requested, e.received
@@ -59,15 +48,14 @@ export async function disputeQueue(client: ReadModelClient, query: DisputeQueueQ
      ORDER BY d.sla_due_at, d.id LIMIT $7`,
     [statuses, query.kind ?? null, query.breached === 'true', now, afterDue, afterId, query.limit + 1],
   );
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { items, nextCursor } = keyPage(rows, query.limit, (r) => [r.sla_due_at.toISOString(), r.id]);
   return {
-    items: page.map((r) => ({
+    items: items.map((r) => ({
       id: r.id, orderId: r.order_id, kind: r.kind, status: r.status, resolution: r.resolution,
       slaDueAt: r.sla_due_at.toISOString(), sla: slaClock({ status: r.status, slaDueAt: r.sla_due_at, now }),
       createdAt: r.created_at.toISOString(), sellerOrgId: r.seller_org_id, orderTotal: r.total_amount, currency: r.currency,
       evidence: { requested: Number(r.requested), received: Number(r.received), missing: Number(r.requested) - Number(r.received) },
     })),
-    nextCursor: rows.length > query.limit && last ? encode(last.sla_due_at, last.id) : null,
+    nextCursor,
   };
 }

@@ -1,89 +1,58 @@
-// The risk console's read side (seed 000 "Risk console"): open risk flags with their triggers,
-// active payout holds, sellers' negative balance exposure with their scheduled payouts, and the
-// velocity of the sellers shown. Every list reads an index or a read model and is bounded (limit);
-// none scans the ledger or orders.
-import type { ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
-import { sellerVelocity, type SellerVelocity } from './seller-velocity.js';
+// The risk console (seed 000): open risk flags with their triggers, active payout holds, sellers'
+// negative balance exposure with scheduled payouts, and velocity per seller, under
+// /api/consoles/risk. Its actions are the runner's: risk_flag.raise/clear, payout.hold/release,
+// org.freeze/unfreeze (each a link to the action's form on its record).
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod/v4';
+import { defineConsole } from '../../../src/consoles/console-types.js';
+import { actionLink } from './dispute-detail.js';
+import { runnableLinks } from './console-actions.js';
+import { activePayoutHolds, negativeBalanceExposure, openRiskFlags, sellerRisk } from './risk-read-model.js';
+import { SPIKE_MIN_COUNT, SPIKE_RATIO } from './seller-velocity.js';
 
-export type RiskFlagRow = {
-  id: number; entityType: string; entityId: string; orgId: number | null; orgName: string | null;
-  kind: string; severity: 'low' | 'medium' | 'high'; trigger: string; raisedAt: Date; raisedBy: number | null; isAutomated: boolean;
-};
+const page = { limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(300).optional() };
+const orgId = z.coerce.number().int().positive().max(2_147_483_647);
 
-export async function openRiskFlags(client: ReadModelClient, { severity, orgId, limit }: { severity?: string; orgId?: number; limit: number }): Promise<RiskFlagRow[]> {
-  const { rows } = await client.query<RiskFlagRow>(
-    `SELECT f.id, f.entity_type AS "entityType", f.entity_id AS "entityId", f.org_id AS "orgId", o.name AS "orgName", f.kind,
-       f.severity, f."trigger", f.raised_at AS "raisedAt", f.raised_by AS "raisedBy", f.raised_by IS NULL AS "isAutomated"
-     FROM risk_flags f LEFT JOIN organizations o ON o.id = f.org_id
-     WHERE f.cleared_at IS NULL AND ($1::text IS NULL OR f.severity = $1::"RiskSeverity") AND ($2::int IS NULL OR f.org_id = $2)
-     ORDER BY f.severity DESC, f.raised_at DESC, f.id DESC LIMIT $3`,
-    [severity ?? null, orgId ?? null, limit],
-  );
-  return rows;
-}
+/** How the console defines velocity (shown beside the figures, and in the API answer). */
+export const VELOCITY_DEFINITION = 'Per seller: orders, refunds and disputes in the last 24 h and 7 d (whole hours), against the seller\'s baseline: '
+  + `the 28 days before those 7, as a rate per 24 h and per 7 d. A spike: at least ${SPIKE_MIN_COUNT} in 7 d and ${SPIKE_RATIO}x the baseline (or no baseline).`;
 
-export type PayoutHoldRow = {
-  id: number; sellerOrgId: number; orgName: string; payoutId: number | null; payoutAmount: number | null; currency: string | null;
-  reason: string; placedBy: number; placedAt: Date; scope: 'payout' | 'organization';
-};
-
-export async function activePayoutHolds(client: ReadModelClient, { orgId, limit }: { orgId?: number; limit: number }): Promise<PayoutHoldRow[]> {
-  const { rows } = await client.query<PayoutHoldRow>(
-    `SELECT h.id, h.seller_org_id AS "sellerOrgId", o.name AS "orgName", h.payout_id AS "payoutId", p.amount AS "payoutAmount",
-       p.currency, h.reason, h.placed_by AS "placedBy", h.placed_at AS "placedAt",
-       CASE WHEN h.payout_id IS NULL THEN 'organization' ELSE 'payout' END AS scope
-     FROM payout_holds h JOIN organizations o ON o.id = h.seller_org_id LEFT JOIN payouts p ON p.id = h.payout_id
-     WHERE h.released_at IS NULL AND ($1::int IS NULL OR h.seller_org_id = $1)
-     ORDER BY h.placed_at DESC, h.id DESC LIMIT $2`,
-    [orgId ?? null, limit],
-  );
-  return rows;
-}
-
-export type ExposureRow = {
-  orgId: number; orgName: string; orgStatus: string; currency: string;
-  /** The seller's ledger balance (negative: it owes the marketplace), minor units. */
-  balance: number;
-  /** Payouts still scheduled (not yet paid), and those held. */
-  scheduledPayouts: number; heldPayouts: number;
-  hasOpenHold: boolean; openFlags: number;
-  velocity: SellerVelocity | null;
-};
-
-/** Sellers below zero, most negative first, from the balance read model (partial index on balance < 0). */
-export async function negativeBalanceExposure(client: ReadModelClient, { limit, now }: { limit: number; now: Date }): Promise<{ totals: { currency: string; exposure: number; sellers: number }[]; sellers: ExposureRow[] }> {
-  const totals = await client.query<{ currency: string; exposure: string; sellers: string }>(
-    `SELECT b.currency, -sum(b.balance) AS exposure, count(*) AS sellers
-     FROM read_models.org_balances b JOIN organizations o ON o.id = b.org_id AND o.kind = 'seller'
-     WHERE b.balance < 0 GROUP BY b.currency ORDER BY b.currency`,
-  );
-  const { rows } = await client.query<Omit<ExposureRow, 'velocity' | 'balance' | 'scheduledPayouts' | 'heldPayouts' | 'openFlags'> & Record<'balance' | 'scheduledPayouts' | 'heldPayouts' | 'openFlags', string>>(
-    `SELECT b.org_id AS "orgId", o.name AS "orgName", o.status AS "orgStatus", b.currency, b.balance,
-       (SELECT coalesce(sum(p.amount), 0) FROM payouts p WHERE p.seller_org_id = b.org_id AND p.currency = b.currency AND p.status = 'scheduled') AS "scheduledPayouts",
-       (SELECT coalesce(sum(p.amount), 0) FROM payouts p WHERE p.seller_org_id = b.org_id AND p.currency = b.currency AND p.status = 'held') AS "heldPayouts",
-       EXISTS (SELECT 1 FROM payout_holds h WHERE h.seller_org_id = b.org_id AND h.released_at IS NULL) AS "hasOpenHold",
-       (SELECT count(*) FROM risk_flags f WHERE f.org_id = b.org_id AND f.cleared_at IS NULL) AS "openFlags"
-     FROM read_models.org_balances b JOIN organizations o ON o.id = b.org_id AND o.kind = 'seller'
-     WHERE b.balance < 0 ORDER BY b.balance, b.org_id LIMIT $1`,
-    [limit],
-  );
-  const velocity = await sellerVelocity(client, { orgIds: rows.map((r) => r.orgId), now });
-  return {
-    totals: totals.rows.map((t) => ({ currency: t.currency, exposure: Number(t.exposure), sellers: Number(t.sellers) })),
-    sellers: rows.map((r, i) => ({
-      ...r, balance: Number(r.balance), scheduledPayouts: Number(r.scheduledPayouts), heldPayouts: Number(r.heldPayouts),
-      openFlags: Number(r.openFlags), velocity: velocity[i] ?? null,
-    })),
-  };
-}
-
-/** One seller's risk picture: balance, velocity, open flags and holds. */
-export async function sellerRisk(client: ReadModelClient, { orgId, now }: { orgId: number; now: Date }) {
-  const [balances, [velocity], flags, holds] = await Promise.all([
-    client.query<{ currency: string; balance: string }>('SELECT currency, balance FROM read_models.org_balances WHERE org_id = $1 ORDER BY currency', [orgId]),
-    sellerVelocity(client, { orgIds: [orgId], now }),
-    openRiskFlags(client, { orgId, limit: 100 }),
-    activePayoutHolds(client, { orgId, limit: 100 }),
-  ]);
-  return { orgId, balances: balances.rows.map((b) => ({ currency: b.currency, balance: Number(b.balance) })), velocity, flags, holds };
-}
+export const riskConsole = defineConsole({
+  id: 'risk',
+  title: 'Risk console',
+  navigation: 'Risk',
+  icon: 'Shield',
+  permission: 'risk.read',
+  component: fileURLToPath(new URL('./components/risk-console.tsx', import.meta.url)),
+  routes: [
+    {
+      method: 'GET', path: '/flags', summary: 'Open risk flags with their triggers and severity, newest first (?severity=, ?orgId=); keyset-paginated',
+      query: z.strictObject({ severity: z.enum(['low', 'medium', 'high']).optional(), orgId: orgId.optional(), ...page }),
+      handler: async ({ query, services, operator }) => {
+        const flags = await openRiskFlags(services.pool, query);
+        return { ...flags, items: flags.items.map((f) => ({ ...f, actions: runnableLinks(operator, [actionLink('risk_flag.clear', 'RiskFlag', 'risk_flag', f.id)]) })) };
+      },
+    },
+    {
+      method: 'GET', path: '/holds', permission: 'payout.read', summary: 'Payout holds not yet released (one payout, or organization-wide), newest first; keyset-paginated',
+      query: z.strictObject({ orgId: orgId.optional(), ...page }),
+      handler: async ({ query, services }) => activePayoutHolds(services.pool, query),
+    },
+    {
+      method: 'GET', path: '/exposure', permission: 'ledger.read',
+      summary: 'Sellers with a negative ledger balance (from the balance read model), most negative first, with scheduled and held payouts, open flags and velocity; totals per currency',
+      query: z.strictObject(page),
+      handler: async ({ query, services }) => ({ velocityDefinition: VELOCITY_DEFINITION, ...(await negativeBalanceExposure(services.pool, { ...query, now: new Date() })) }),
+    },
+    {
+      method: 'GET', path: '/sellers/:orgId', summary: 'One organization\'s risk picture: balances, velocity against its baseline, open flags, active holds, and the actions the caller may run',
+      params: z.strictObject({ orgId }),
+      sample: { path: '/api/consoles/risk/sellers/2147483647', status: 404 },
+      handler: async ({ params, services, operator }) => {
+        const risk = await sellerRisk(services.pool, { orgId: params.orgId, now: new Date() });
+        const links = ['risk_flag.raise', 'payout.hold', 'payout.release', 'org.freeze', 'org.unfreeze'].map((id) => actionLink(id, 'Organization', 'organization', params.orgId));
+        return { ...risk, velocityDefinition: VELOCITY_DEFINITION, actions: runnableLinks(operator, links) };
+      },
+    },
+  ],
+});
