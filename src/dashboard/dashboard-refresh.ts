@@ -7,7 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { DashboardFigure, ReadModelRefresh } from './dashboard-types.js';
 
 // Arbitrary, fixed: the key of the job's advisory lock ("dashbrd" in ASCII).
-const REFRESH_LOCK_KEY = 0x64617368627264;
+export const REFRESH_LOCK_KEY = 0x64617368627264;
 
 export type RefreshOutcome = { skipped: true } | { skipped: false; readModels: number; figures: number; ms: number };
 
