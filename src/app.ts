@@ -112,7 +112,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     secretBox: createSecretBox(mfaEncryptionKey), logger: logger.child({ component: 'mfa' }),
   });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate });
-  const dashboard = createDashboard({ pool: db.pool, plugins });
+  const dashboard = createDashboard({ pool: db.pool, config, plugins });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   const admin = createAdmin({
     prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin,

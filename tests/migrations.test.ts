@@ -23,7 +23,8 @@ async function describeSchema(url: string): Promise<string[]> {
          FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
       `SELECT 'con ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
          FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '"_prisma_migrations"' AND conrelid::regclass::text <> '_prisma_migrations'`,
-      `SELECT 'idx ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+      // Partial indexes are raw SQL only (Prisma 6 cannot express them): compared apart, below.
+      `SELECT 'idx ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' AND indexdef NOT LIKE '% WHERE %'`,
       `SELECT 'enum ' || t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = 'public'::regnamespace GROUP BY t.typname`,
     ];
@@ -50,6 +51,19 @@ describe('migrations', () => {
       const [a, b] = await Promise.all([describeSchema(migrated.url), describeSchema(fromSchema.url)]);
       expect(a.length).toBeGreaterThan(50);
       expect(a).toEqual(b);
+      // The raw-SQL partial indexes exist after the migrations, and nowhere in Prisma's schema.
+      const partial = async (url: string) => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        const { rows } = await client.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '% WHERE %' ORDER BY 1`);
+        await client.end();
+        return rows.map((r) => r.indexname);
+      };
+      expect(await partial(fromSchema.url)).toEqual([]);
+      expect(await partial(migrated.url)).toEqual(expect.arrayContaining([
+        'disputes_open_not_received_idx', 'shipment_investigations_one_open_key', 'shipments_open_carrier_status_idx',
+        'shipments_queue_address_failed_idx', 'shipments_queue_label_failed_idx', 'shipments_queue_not_received_idx', 'shipments_queue_tracking_stale_idx',
+      ]));
       // And the snapshot the migration writer diffs from is current: no forgotten `npm run db:migration`.
       const pending = await prismaDiff({
         scratchDatabaseUrl: scratch.url,

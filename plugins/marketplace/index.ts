@@ -12,6 +12,9 @@ import { MARKETPLACE_FIGURES } from './consoles/marketplace-figures.js';
 import { MARKETPLACE_READ_MODELS } from './consoles/balance-read-models.js';
 import { disputesConsole } from './consoles/disputes-console.js';
 import { riskConsole } from './consoles/risk-console.js';
+import { orderConsole } from './consoles/order-console.js';
+import { shippingConsole } from './consoles/shipping-console.js';
+import { PURCHASE_LABEL_KIND, purchaseLabelHandler } from './shipping/simulated-carrier.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
@@ -20,6 +23,10 @@ export const marketplacePlugin = definePlugin({
   resources: marketplaceResources,
   actions: marketplaceActions,
   flags: MARKETPLACE_FLAGS,
+  // Seed 000's consoles over read models (src/consoles/, docs/adr/0018-consoles.md).
+  consoles: [orderConsole(marketplaceActions), shippingConsole(marketplaceActions), disputesConsole(marketplaceActions), riskConsole(marketplaceActions)],
+  // shipment.retry_label's carrier call: a SIMULATED carrier adapter (no real carrier integration).
+  outboxHandlers: { [PURCHASE_LABEL_KIND]: purchaseLabelHandler },
   // Its customer users can be impersonated (src/impersonation/, docs/adr/0010-impersonation.md).
   impersonation: marketplaceImpersonationTargets,
   // Seed 000: a Support Agent refunds up to $100 without escalation. Role data after the first start.
@@ -29,5 +36,4 @@ export const marketplacePlugin = definePlugin({
   // The operations dashboard's figures and the read models behind them and the consoles (docs/adr/0019).
   dashboard: MARKETPLACE_FIGURES,
   readModels: MARKETPLACE_READ_MODELS,
-  consoles: [disputesConsole, riskConsole],
 });

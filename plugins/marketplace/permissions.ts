@@ -26,6 +26,7 @@ export const MARKETPLACE_PERMISSIONS = {
   'refund.issue': 'Issue a full or partial refund within the role limit',
   'refund.issue.over_limit': 'Issue a refund above the role limit',
   'shipment.update': 'Re-attempt label purchase, update shipment metadata, open an investigation',
+  'shipment.investigate': 'Open a shipment investigation (lost, not received, address or label problems)',
   'dispute.resolve': 'Mark a claim or dispute resolved',
   'dispute.evidence': 'Request dispute evidence and record what arrived',
   'org.freeze': 'Freeze an organization',
@@ -67,6 +68,8 @@ export const MARKETPLACE_SEED_GRANTS: Record<MarketplacePermission, SeedRoleKey[
   'refund.issue': ['support_agent', 'finance_admin', 'support_admin'],
   'refund.issue.over_limit': ['finance_admin', 'support_admin'],
   'shipment.update': ['support_agent', 'support_tier_2', 'support_admin'],
+  // Risk agents open investigations too: delivered-but-not-received is often where fraud shows.
+  'shipment.investigate': ['support_agent', 'support_tier_2', 'support_admin', 'risk_agent'],
   'dispute.resolve': ['risk_agent', 'support_admin'],
   'dispute.evidence': ['support_agent', 'risk_agent', 'support_tier_2', 'support_admin'],
   'org.freeze': ['risk_agent'],

@@ -36,9 +36,11 @@ export const marketplaceResources: ResourceDefinition[] = [
   { model: 'Organization', entityType: 'organization', tenantScope: (orgId) => ({ id: orgId }), bulkActions: ['risk_flag.raise'], navigation: 'Orders', access: { read: 'customer.read' }, options: list(['id', 'name', 'kind', 'domain', 'status', 'frozenAt', 'createdAt'], ['id', 'name', 'kind', 'domain', 'status']) },
   // Shipping
   {
-    model: 'Shipment', navigation: 'Shipping', access: { read: 'shipment.read' }, isLarge: true,
+    model: 'Shipment', entityType: 'shipment', navigation: 'Shipping', access: { read: 'shipment.read' }, isLarge: true,
     options: list(['id', 'order', 'carrier', 'trackingNumber', 'status', 'failureKind', 'labelCostAmount', 'shippingCreditAmount', 'createdAt'], ['id', 'order', 'trackingNumber', 'status', 'failureKind']),
   },
+  // Opened by shipment.open_investigation (plugins/marketplace/consoles/shipping-console.ts).
+  { model: 'ShipmentInvestigation', navigation: 'Shipping', access: { read: 'shipment.read' }, options: list(['id', 'shipment', 'kind', 'status', 'reasonCode', 'openedByOperator', 'openedAt'], ['shipment', 'kind', 'status']) },
   // Payments
   {
     model: 'Payment', entityType: 'payment', navigation: 'Payments', access: { read: 'payment.read' }, isLarge: true,

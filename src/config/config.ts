@@ -68,6 +68,8 @@ const envSchema = z
     IMPERSONATION_JWT_PRIVATE_KEY: z.string().min(1).refine(isSigningKey, 'must be an EC P-256 private key (PKCS#8/SEC1 PEM or JWK)').optional(),
     IMPERSONATION_JWT_ISSUER: httpUrl.optional(),
     IMPERSONATION_JWT_AUDIENCE: z.string().min(1).max(200).default('opsdeck-customer-app'),
+    // The shipping console's stale-tracking queue: a shipment in flight with no carrier event for this long.
+    SHIPPING_TRACKING_STALE_HOURS: z.coerce.number().int().min(1).max(24 * 60).default(48),
   })
   .superRefine((env, ctx) => {
     const need = (key: keyof typeof env, why: string) => {

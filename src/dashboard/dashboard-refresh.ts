@@ -4,6 +4,7 @@
 // second instance (or a slow run overlapping the next tick) skips instead of queueing.
 import type pg from 'pg';
 import type { Logger } from '../platform/logger.js';
+import type { Config } from '../config/config.js';
 import type { DashboardFigure, ReadModelRefresh } from './dashboard-types.js';
 
 // Arbitrary, fixed: the key of the job's advisory lock ("dashbrd" in ASCII).
@@ -11,8 +12,10 @@ export const REFRESH_LOCK_KEY = 0x64617368627264;
 
 export type RefreshOutcome = { skipped: true } | { skipped: false; readModels: number; figures: number; ms: number };
 
-export function createDashboardRefresh({ pool, figures, readModels }: {
+export function createDashboardRefresh({ pool, config, figures, readModels }: {
   pool: pg.Pool;
+  /** Thresholds some figures read (e.g. SHIPPING_TRACKING_STALE_HOURS). */
+  config: Config;
   figures: DashboardFigure[];
   readModels: ReadModelRefresh[];
 }) {
@@ -30,7 +33,7 @@ export function createDashboardRefresh({ pool, figures, readModels }: {
       for (const model of readModels) await model.refresh(client, now);
       // ---- figures, written in one statement
       const values: number[] = [];
-      for (const figure of figures) values.push(await figure.compute(client, now));
+      for (const figure of figures) values.push(await figure.compute(client, now, config));
       await client.query(
         `INSERT INTO read_models.dashboard_figures (figure_id, value, refreshed_at)
          SELECT id, value, $3 FROM unnest($1::text[], $2::bigint[]) AS f(id, value)

@@ -4,6 +4,7 @@
 // snapshot the job writes, so opening the dashboard costs one primary-key read per figure.
 import type pg from 'pg';
 import type { Permission } from '../rbac/permissions.js';
+import type { Config } from '../config/config.js';
 
 /** A connection the job lends a figure or a read model: plain SQL, one at a time. */
 export type ReadModelClient = Pick<pg.PoolClient, 'query'>;
@@ -25,7 +26,7 @@ export type DashboardFigure = {
    */
   drillDown: string;
   /** The value, computed by the minute job with an indexed query (never on a page view). */
-  compute: (client: ReadModelClient, now: Date) => Promise<number>;
+  compute: (client: ReadModelClient, now: Date, config: Config) => Promise<number>;
 };
 
 /** A read model the minute job refreshes before the figures (folding counter deltas, pruning). */

@@ -5,7 +5,7 @@ import { validationFailed } from './errors.js';
 
 const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
 
-export function encodeCursor(at: Date, id: string): string {
+export function encodeCursor(at: Date, id: string | number): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 }
 
@@ -24,7 +24,7 @@ export function afterCursor<F extends string>(field: F, cursor: string): { OR: R
 }
 
 /** A page of `limit` from `limit + 1` fetched rows, with the cursor of the next page if there is one. */
-export function keysetPage<R extends { id: string }>(rows: R[], limit: number, timeOf: (row: R) => Date): { rows: R[]; nextCursor: string | null } {
+export function keysetPage<R extends { id: string | number }>(rows: R[], limit: number, timeOf: (row: R) => Date): { rows: R[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null };
@@ -57,4 +57,15 @@ export function keyPage<R>(rows: R[], limit: number, keyOf: (row: R) => readonly
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeKey(keyOf(last)) : null };
+}
+
+const intCursorSchema = z.tuple([z.iso.datetime(), z.number().int().positive()]);
+
+/**
+ * The (time, integer id) key of a cursor from a list over an integer-keyed table (the domain packs'
+ * tables), for raw-SQL keyset conditions; 422 for a foreign cursor.
+ */
+export function decodeIntCursor(cursor: string): { at: Date; id: number } {
+  const [at, id] = decodeKey(cursor, intCursorSchema);
+  return { at: new Date(at), id };
 }

@@ -16,6 +16,9 @@ import { payoutHoldAction } from './payout-hold.js';
 import { payoutReleaseAction } from './payout-release.js';
 import { riskFlagClearAction } from './risk-flag-clear.js';
 import { riskFlagRaiseAction } from './risk-flag-raise.js';
+import { shipmentRetryLabelAction } from './shipment-retry-label.js';
+import { shipmentUpdateMetadataAction } from './shipment-update-metadata.js';
+import { shipmentOpenInvestigationAction } from './shipment-open-investigation.js';
 
 export { ORDER_REFUND_ACTION_ID, REFUND_SEED_LIMITS } from './order-refund.js';
 
@@ -36,4 +39,7 @@ export const marketplaceActions: ActionDefinition[] = [
   disputeResolveAction,
   disputeRequestEvidenceAction,
   disputeMarkEvidenceReceivedAction,
+  shipmentRetryLabelAction,
+  shipmentUpdateMetadataAction,
+  shipmentOpenInvestigationAction,
 ];

@@ -5,7 +5,7 @@
 // against the model: a field missing or misspelt here is a compile error, not a quietly different
 // audit row. pg gives the same value types Prisma did for these columns (int4 as number,
 // timestamptz as Date, enums and text as strings).
-import type { CustomerUser, Dispute, DisputeEvidence, LedgerEntry, Listing, Order, Organization, Payment, Payout, PayoutHold, Refund, RiskFlag } from '@prisma/client';
+import type { CustomerUser, Dispute, DisputeEvidence, LedgerEntry, Listing, Order, Organization, Payment, Payout, PayoutHold, Refund, RiskFlag, Shipment, ShipmentInvestigation } from '@prisma/client';
 import type { SqlTag } from '../../../src/actions/define-action.js';
 
 /** Text spliced into a statement as is: only this pack's constants (column lists, table names, lock modes), never input. */
@@ -110,4 +110,16 @@ export const disputeColumns = selectList<Dispute>({
 export const disputeEvidenceColumns = selectList<DisputeEvidence>({
   id: 'id', disputeId: 'dispute_id', kind: 'kind', description: 'description', isReceived: 'is_received',
   receivedAt: 'received_at', createdAt: 'created_at',
+});
+
+export const shipmentColumns = selectList<Shipment>({
+  id: 'id', orderId: 'order_id', carrier: 'carrier', trackingNumber: 'tracking_number', status: 'status', labelCostAmount: 'label_cost_amount',
+  shippingCreditAmount: 'shipping_credit_amount', currency: 'currency', failureKind: 'failure_kind', shippedAt: 'shipped_at',
+  deliveredAt: 'delivered_at', createdAt: 'created_at', lastTrackingUpdateAt: 'last_tracking_update_at', addressNote: 'address_note',
+  labelRequestedAt: 'label_requested_at',
+});
+
+export const shipmentInvestigationColumns = selectList<ShipmentInvestigation>({
+  id: 'id', shipmentId: 'shipment_id', kind: 'kind', status: 'status', reasonCode: 'reason_code', note: 'note', openedBy: 'opened_by',
+  openedAt: 'opened_at', closedAt: 'closed_at',
 });

@@ -2,23 +2,12 @@
 // evidence kind: received, missing, or not requested), the order with its refunds and chargebacks,
 // the ledger entries that unwind it (refund and chargeback entries of the order, per organization),
 // the timeline (domain events of the dispute and its order), and the actions an operator can take
-// from here, each a link to the action runner's own form on its record.
+// from here (added by the console route: disputes-console.ts).
 import type { ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
-import { recordActionName } from '../../../src/actions/action-bindings.js';
 import { notFound } from '../../../src/http/errors.js';
 import { slaClock } from './case-sla.js';
 
 export const EVIDENCE_KINDS = ['tracking_proof', 'delivery_photo', 'item_photos', 'receipt', 'buyer_statement', 'seller_statement', 'carrier_report'] as const;
-
-/**
- * A button on the console: the runner's form for `actionId` on a record (src/admin/runner-actions.ts),
- * so the console never reimplements an action. The routes drop the ones the operator may not run.
- */
-export type ConsoleActionLink = { actionId: string; target: { type: string; id: string }; href: string };
-
-export const actionLink = (actionId: string, model: string, type: string, id: number): ConsoleActionLink => ({
-  actionId, target: { type, id: String(id) }, href: `resources/${model}/records/${id}/${recordActionName(actionId)}`,
-});
 
 export async function disputeDetail(client: ReadModelClient, { id, now }: { id: number; now: Date }) {
   const { rows: [d] } = await client.query<{
@@ -73,14 +62,6 @@ export async function disputeDetail(client: ReadModelClient, { id, now }: { id: 
       href: `resources/LedgerEntry?filters.order=${d.order_id}`,
     },
     timeline: events.rows,
-    actions: [
-      actionLink('dispute.resolve', 'Dispute', 'dispute', d.id),
-      actionLink('dispute.request_evidence', 'Dispute', 'dispute', d.id),
-      actionLink('dispute.mark_evidence_received', 'Dispute', 'dispute', d.id),
-      actionLink('order.refund', 'Order', 'order', d.order_id),
-      actionLink('payout.hold', 'Organization', 'organization', d.seller_org_id),
-      actionLink('org.freeze', 'Organization', 'organization', d.seller_org_id),
-    ],
   };
 }
 

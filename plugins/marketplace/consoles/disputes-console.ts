@@ -5,11 +5,23 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
 import { defineConsole } from '../../../src/consoles/console-types.js';
-import { runnableLinks } from './console-actions.js';
+import type { ActionDefinition } from '../../../src/actions/define-action.js';
+import type { OperatorPrincipal } from '../../../src/auth/operator-auth.js';
+import { consoleActions } from './console-actions.js';
 import { disputeDetail } from './dispute-detail.js';
 import { disputeQueue, disputeQueueQuery } from './disputes-queue.js';
 
-export const disputesConsole = defineConsole({
+/** The buttons of one dispute: its own actions, the order's refund, and the seller's hold and freeze. */
+function disputeActions(actions: readonly ActionDefinition[], operator: OperatorPrincipal) {
+  const only = (ids: string[]) => (a: { id: string }) => ids.includes(a.id);
+  return {
+    dispute: consoleActions({ actions, entityType: 'dispute', resource: 'Dispute', operator }),
+    order: consoleActions({ actions, entityType: 'order', resource: 'Order', operator }).filter(only(['order.refund'])),
+    seller: consoleActions({ actions, entityType: 'organization', resource: 'Organization', operator }).filter(only(['payout.hold', 'payout.release', 'org.freeze', 'org.unfreeze'])),
+  };
+}
+
+export const disputesConsole = (actions: readonly ActionDefinition[]) => defineConsole({
   id: 'disputes',
   title: 'Disputes console',
   navigation: 'Disputes',
@@ -34,7 +46,7 @@ export const disputesConsole = defineConsole({
       sample: { path: '/api/consoles/disputes/disputes/2147483647', status: 404 },
       handler: async ({ params, services, operator }) => {
         const detail = await disputeDetail(services.pool, { id: params.id, now: new Date() });
-        return { ...detail, actions: runnableLinks(operator, detail.actions) };
+        return { ...detail, actions: disputeActions(actions, operator) };
       },
     },
   ],

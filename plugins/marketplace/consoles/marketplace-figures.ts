@@ -1,8 +1,9 @@
 // The marketplace's figures on the operations dashboard (src/dashboard/): open disputes and support
 // cases by status and in breach of their SLA, risk exposure, active payout holds, open high-severity
-// flags. Each is an indexed count or a read of a read model, computed by the minute job; each links
+// flags, shipments whose tracking went stale. Each is an indexed count or a read of a read model, computed by the minute job; each links
 // to the list it counts (the console queue or a filtered backoffice list).
 import type { DashboardFigure, ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
+import { trackingStaleSql } from './shipping-read-model.js';
 import { disputeBreachedSql, OPEN_DISPUTE_STATUSES, OPEN_SUPPORT_CASE_STATUSES, supportCaseBreachedSql } from './case-sla.js';
 
 const count = async (client: ReadModelClient, sql: string, params: unknown[] = []) =>
@@ -63,4 +64,14 @@ const riskFigures: DashboardFigure[] = [
   },
 ];
 
-export const MARKETPLACE_FIGURES: DashboardFigure[] = [...disputeFigures, ...supportFigures, ...riskFigures];
+const shippingFigures: DashboardFigure[] = [
+  {
+    // The shipping console's definition and threshold (SHIPPING_TRACKING_STALE_HOURS), its partial index.
+    id: 'marketplace.shipments.tracking_stale', label: 'Shipments with stale tracking', group: 'Shipping', permission: 'shipment.read', unit: 'count',
+    drillDown: 'pages/shipping?queue=tracking_stale',
+    compute: (client, now, config) => count(client, `SELECT count(*) AS n FROM shipments s WHERE ${trackingStaleSql('$1')}`,
+      [new Date(now.getTime() - config.SHIPPING_TRACKING_STALE_HOURS * 3_600_000)]),
+  },
+];
+
+export const MARKETPLACE_FIGURES: DashboardFigure[] = [...disputeFigures, ...supportFigures, ...riskFigures, ...shippingFigures];

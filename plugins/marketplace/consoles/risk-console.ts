@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
 import { defineConsole } from '../../../src/consoles/console-types.js';
-import { actionLink } from './dispute-detail.js';
-import { runnableLinks } from './console-actions.js';
+import type { ActionDefinition } from '../../../src/actions/define-action.js';
+import { consoleActions } from './console-actions.js';
 import { activePayoutHolds, negativeBalanceExposure, openRiskFlags, sellerRisk } from './risk-read-model.js';
 import { SPIKE_MIN_COUNT, SPIKE_RATIO } from './seller-velocity.js';
 
@@ -17,7 +17,7 @@ const orgId = z.coerce.number().int().positive().max(2_147_483_647);
 export const VELOCITY_DEFINITION = 'Per seller: orders, refunds and disputes in the last 24 h and 7 d (whole hours), against the seller\'s baseline: '
   + `the 28 days before those 7, as a rate per 24 h and per 7 d. A spike: at least ${SPIKE_MIN_COUNT} in 7 d and ${SPIKE_RATIO}x the baseline (or no baseline).`;
 
-export const riskConsole = defineConsole({
+export const riskConsole = (actions: readonly ActionDefinition[]) => defineConsole({
   id: 'risk',
   title: 'Risk console',
   navigation: 'Risk',
@@ -29,8 +29,10 @@ export const riskConsole = defineConsole({
       method: 'GET', path: '/flags', summary: 'Open risk flags with their triggers and severity, newest first (?severity=, ?orgId=); keyset-paginated',
       query: z.strictObject({ severity: z.enum(['low', 'medium', 'high']).optional(), orgId: orgId.optional(), ...page }),
       handler: async ({ query, services, operator }) => {
-        const flags = await openRiskFlags(services.pool, query);
-        return { ...flags, items: flags.items.map((f) => ({ ...f, actions: runnableLinks(operator, [actionLink('risk_flag.clear', 'RiskFlag', 'risk_flag', f.id)]) })) };
+        const page = await openRiskFlags(services.pool, query);
+        // The same for every flag (risk_flag.clear): worked out once.
+        const flagActions = consoleActions({ actions, entityType: 'risk_flag', resource: 'RiskFlag', operator });
+        return { ...page, items: page.items.map((f) => ({ ...f, actions: flagActions })) };
       },
     },
     {
@@ -50,8 +52,7 @@ export const riskConsole = defineConsole({
       sample: { path: '/api/consoles/risk/sellers/2147483647', status: 404 },
       handler: async ({ params, services, operator }) => {
         const risk = await sellerRisk(services.pool, { orgId: params.orgId, now: new Date() });
-        const links = ['risk_flag.raise', 'payout.hold', 'payout.release', 'org.freeze', 'org.unfreeze'].map((id) => actionLink(id, 'Organization', 'organization', params.orgId));
-        return { ...risk, velocityDefinition: VELOCITY_DEFINITION, actions: runnableLinks(operator, links) };
+        return { ...risk, velocityDefinition: VELOCITY_DEFINITION, actions: consoleActions({ actions, entityType: 'organization', resource: 'Organization', operator }) };
       },
     },
   ],

@@ -96,6 +96,7 @@ export function buildDemoCommerce({ faker, rng, ids, parties, operatorIds, nowMs
         failureKind: plan.failureKind, createdAt: created,
         shippedAt: plan.shippedMs === null ? null : new Date(plan.shippedMs),
         deliveredAt: plan.deliveredMs === null ? null : new Date(plan.deliveredMs),
+        lastTrackingUpdateAt: plan.lastTrackingMs === null ? null : new Date(plan.lastTrackingMs),
       });
       out.allocations.push({ id: ids.next('payment_allocations'), paymentId, orderId, amount: total });
       if (story.isPaid) {

@@ -55,6 +55,16 @@ export async function seedDemo(ctx: SeedContext): Promise<void> {
 
     // Ids were chosen here, so the sequences must move past them before anyone inserts again.
     await syncSequences({ query, tables: MARKETPLACE_TABLES });
+    // The shipping console's investigations: one on a stale parcel and one on a not-received one
+    // (ids from their sequence; an operator opened them, so none without operators).
+    const investigated = (['tracking_stale', 'delivered_not_received'] as const)
+      .map((kind) => commerce.shipments.find((s) => s.failureKind === kind))
+      .filter((s) => s !== undefined);
+    const investigations = operatorIds.length === 0 ? [] : investigated.map((s, i) => ({
+      shipmentId: s.id!, kind: i === 0 ? 'lost_in_transit' as const : 'delivered_not_received' as const, reasonCode: i === 0 ? 'tracking_stale' : 'buyer_report',
+      note: 'Asked the carrier for a trace.', openedBy: operatorIds[0], openedAt: new Date(nowMs - (i + 1) * 3_600_000),
+    }));
+    await tx.shipmentInvestigation.createMany({ data: investigations });
     return {
       organizations: parties.organizations.length,
       customerUsers: parties.customerUsers.length,
@@ -62,6 +72,7 @@ export async function seedDemo(ctx: SeedContext): Promise<void> {
       checkouts: commerce.checkouts.length,
       orders: commerce.orders.length,
       shipments: commerce.shipments.length,
+      shipmentInvestigations: investigations.length,
       refunds: commerce.refunds.length,
       disputes: cases.disputes.length,
       supportCases: cases.supportCases.length,

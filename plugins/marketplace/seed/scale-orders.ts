@@ -20,7 +20,7 @@ export const ORDER_TABLES = {
     'status', 'created_at'],
   order_items: ['id', 'order_id', 'listing_id', 'quantity', 'unit_price_amount'],
   shipments: ['id', 'order_id', 'carrier', 'tracking_number', 'status', 'label_cost_amount',
-    'shipping_credit_amount', 'currency', 'failure_kind', 'shipped_at', 'delivered_at', 'created_at'],
+    'shipping_credit_amount', 'currency', 'failure_kind', 'shipped_at', 'delivered_at', 'created_at', 'last_tracking_update_at'],
   payment_allocations: ['id', 'payment_id', 'order_id', 'amount'],
   refunds: ['id', 'order_id', 'payment_id', 'provider_ref', 'amount', 'currency', 'status',
     'reason_code', 'created_at'],
@@ -109,7 +109,8 @@ export function createOrderGenerator({ seed, pools, dimensions, firstIds, totalO
       out.shipments.push([shipmentId, orderId, carrier.name, shipment.hasTracking ? carrier.tracking(shipmentId) : null,
         shipment.status, shipment.labelCost, shippingCredit, 'USD', shipment.failureKind,
         shipment.shippedMs === null ? null : timestamp(shipment.shippedMs),
-        shipment.deliveredMs === null ? null : timestamp(shipment.deliveredMs), created]);
+        shipment.deliveredMs === null ? null : timestamp(shipment.deliveredMs), created,
+        shipment.lastTrackingMs === null ? null : timestamp(shipment.lastTrackingMs)]);
     }
 
     // ---- one payment for the checkout, allocated to its orders; refunds and ledger per order

@@ -75,7 +75,11 @@ export type ShipmentPlan = {
   failureKind: FailureKind | null;
   shippedMs: number | null;
   deliveredMs: number | null;
+  /** The carrier's last tracking event (the shipping console's stale-tracking queue reads it). */
+  lastTrackingMs: number | null;
 };
+
+const TRACKING_SCAN_EVERY_MS = 12 * HOUR_MS;
 
 export function planShipment({ rng, story, shippingCredit, createdMs, nowMs }: {
   rng: Random;
@@ -88,7 +92,7 @@ export function planShipment({ rng, story, shippingCredit, createdMs, nowMs }: {
   const labelCost = Math.round(shippingCredit * (0.7 + rng.next() * 0.6));
   const plan: ShipmentPlan = {
     carrier, hasTracking: false, status: 'label_pending', labelCost: null,
-    failureKind: story.failure, shippedMs: null, deliveredMs: null,
+    failureKind: story.failure, shippedMs: null, deliveredMs: null, lastTrackingMs: null,
   };
   const shippedMs = Math.min(nowMs, createdMs + rng.int(6, 72) * HOUR_MS);
   const deliveredMs = Math.min(nowMs, shippedMs + rng.int(1, 6) * DAY_MS);
@@ -103,10 +107,14 @@ export function planShipment({ rng, story, shippingCredit, createdMs, nowMs }: {
       if (story.failure === 'address_validation_failed') return { ...plan, status: 'exception' };
       return rng.chance(0.5) ? plan : { ...labelled, status: 'label_purchased' };
     case 'shipped':
-      return { ...labelled, status: story.failure === 'tracking_stale' ? 'exception' : 'in_transit', shippedMs };
+      // Moving parcels are scanned about twice a day; a stale one's last event is its pickup. (A
+      // label bought but never scanned has no event: the queue measures it from its creation.)
+      return story.failure === 'tracking_stale'
+        ? { ...labelled, status: 'exception', shippedMs, lastTrackingMs: shippedMs }
+        : { ...labelled, status: 'in_transit', shippedMs, lastTrackingMs: Math.max(shippedMs, nowMs - TRACKING_SCAN_EVERY_MS) };
     case 'delivered':
-      return { ...labelled, status: 'delivered', shippedMs, deliveredMs };
+      return { ...labelled, status: 'delivered', shippedMs, deliveredMs, lastTrackingMs: deliveredMs };
     case 'refunded':
-      return { ...labelled, status: rng.chance(0.6) ? 'returned' : 'delivered', shippedMs, deliveredMs };
+      return { ...labelled, status: rng.chance(0.6) ? 'returned' : 'delivered', shippedMs, deliveredMs, lastTrackingMs: deliveredMs };
   }
 }

@@ -66,19 +66,22 @@ export function useKeysetList<T>(consoleId: string, path: string, query: Record<
   const [cursor, setCursor] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [isLoading, setLoading] = useState(false);
+  // The last page's other fields (e.g. the actions offered on its rows).
+  const [meta, setMeta] = useState<Record<string, unknown> | null>(null);
   const load = useCallback(async (from: string | null) => {
     setLoading(true);
     const { status, body } = await consoleGet<Page<T>>(consoleId, path, { ...query, cursor: from ?? undefined });
     setLoading(false);
     if (status !== 200) return setProblem(`${body.detail ?? `HTTP ${status}`}${body.code ? ` (${body.code})` : ''}`);
     setProblem(null);
+    setMeta(body as unknown as Record<string, unknown>);
     setItems((before) => (from ? [...before, ...body.items] : body.items));
     setCursor(body.nextCursor);
   }, [consoleId, path, JSON.stringify(query)]);
   useEffect(() => {
     void load(null);
   }, [load]);
-  return { items, problem, isLoading, hasMore: cursor !== null, more: () => load(cursor) };
+  return { items, meta, problem, isLoading, hasMore: cursor !== null, more: () => load(cursor) };
 }
 
 export const money = (amount: number | null | undefined, currency: string) =>

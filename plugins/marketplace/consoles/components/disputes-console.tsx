@@ -13,7 +13,7 @@ type QueueItem = {
   id: number; orderId: number; kind: string; status: string; slaDueAt: string; sla: Sla; sellerOrgId: number;
   orderTotal: number; currency: string; evidence: { requested: number; received: number; missing: number };
 };
-type ActionLink = { actionId: string; title: string; href: string };
+type ConsoleAction = { id: string; title: string; isPermitted: boolean; adminAction: { resource: string; name: string } };
 type Detail = {
   dispute: { id: number; kind: string; status: string; resolution: string | null; slaDueAt: string; sla: Sla; createdAt: string };
   order: { id: number; status: string; totalAmount: number; currency: string; href: string };
@@ -23,7 +23,7 @@ type Detail = {
   chargebacks: { id: number; status: string; createdAt: string }[];
   ledgerUnwind: { entries: { id: number; orgId: number; kind: string; amount: number; currency: string; createdAt: string }[]; byOrg: { orgId: number; amount: number }[]; href: string };
   timeline: { id: string; name: string; entityType: string; entityId: string; occurredAt: string }[];
-  actions: ActionLink[];
+  actions: { dispute: ConsoleAction[]; order: ConsoleAction[]; seller: ConsoleAction[] };
 };
 
 const STATUSES = ['open', 'awaiting_evidence', 'under_review', 'resolved', 'closed'];
@@ -45,6 +45,15 @@ const SlaBadge = ({ sla }: { sla: Sla }) => (
   <Badge variant={sla?.isOverdue ? 'danger' : sla ? 'info' : 'default'} data-testid="sla">{slaText(sla)}</Badge>
 );
 
+/** The runner's own forms on the record, for the actions the operator may run. */
+const ActionButtons = ({ actions, id }: { actions: ConsoleAction[]; id: number }) => (
+  <>
+    {actions.filter((a) => a.isPermitted).map((a) => (
+      <Button key={a.id} as="a" href={recordUrl(a.adminAction.resource, id, a.adminAction.name)} size="sm" mr="default" mb="default" variant="outlined" data-action={a.id}>{a.title}</Button>
+    ))}
+  </>
+);
+
 const DisputeDetail = ({ id }: { id: number }) => {
   const { data, problem, isLoading } = useConsoleData<Detail>('disputes', `/disputes/${id}`);
   if (problem) return <Problem text={problem} />;
@@ -59,9 +68,9 @@ const DisputeDetail = ({ id }: { id: number }) => {
         {dispute.resolution ? `; resolved: ${dispute.resolution.replace(/_/g, ' ')}` : ''}
       </Text>
       <Box mb="lg" data-testid="dispute-actions">
-        {data.actions.map((a) => (
-          <Button key={a.actionId} as="a" href={`${adminRoot()}/${a.href}`} size="sm" mr="default" variant="outlined">{a.title}</Button>
-        ))}
+        <ActionButtons actions={data.actions.dispute} id={dispute.id} />
+        <ActionButtons actions={data.actions.order} id={order.id} />
+        <ActionButtons actions={data.actions.seller} id={seller.id} />
       </Box>
       <Label>Evidence checklist</Label>
       <SimpleTable testId="checklist" head={['Evidence', 'State', 'Description', 'Received']}

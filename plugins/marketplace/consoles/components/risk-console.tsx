@@ -4,20 +4,29 @@
 import React, { useState } from 'react';
 import { Badge, Box, Button, H3, Label, Link, Select, Text } from '@adminjs/design-system';
 import {
-  ConsoleFrame, Loading, MoreButton, Problem, SimpleTable, money, recordUrl, adminRoot, useConsoleData, useKeysetList, when,
+  ConsoleFrame, Loading, MoreButton, Problem, SimpleTable, money, recordUrl, useConsoleData, useKeysetList, when,
 } from '../../../../src/admin/components/console-kit';
 
 type Metric = { last24h: number; last7d: number; baselinePer24h: number; baselinePer7d: number; ratio7d: number | null; isSpike: boolean };
 type Velocity = { orgId: number; orders: Metric; refunds: Metric; disputes: Metric } | null;
-type ActionLink = { actionId: string; title: string; href: string };
+type ConsoleAction = { id: string; title: string; isPermitted: boolean; adminAction: { resource: string; name: string } };
+
+/** The runner's own forms on the record, for the actions the operator may run. */
+const ActionButtons = ({ actions, id }: { actions: ConsoleAction[]; id: number }) => (
+  <>
+    {actions.filter((a) => a.isPermitted).map((a) => (
+      <Button key={a.id} as="a" href={recordUrl(a.adminAction.resource, id, a.adminAction.name)} size="sm" mr="default" variant="outlined" data-action={a.id}>{a.title}</Button>
+    ))}
+  </>
+);
 type Exposure = {
   velocityDefinition: string; totals: { currency: string; exposure: number; sellers: number }[];
   items: { orgId: number; orgName: string; orgStatus: string; currency: string; balance: number; scheduledPayouts: number; heldPayouts: number; hasOpenHold: boolean; openFlags: number; velocity: Velocity }[];
   nextCursor: string | null;
 };
-type Flag = { id: number; entityType: string; entityId: string; orgId: number | null; orgName: string | null; kind: string; severity: string; trigger: string; raisedAt: string; isAutomated: boolean; actions: ActionLink[] };
+type Flag = { id: number; entityType: string; entityId: string; orgId: number | null; orgName: string | null; kind: string; severity: string; trigger: string; raisedAt: string; isAutomated: boolean; actions: ConsoleAction[] };
 type Hold = { id: number; sellerOrgId: number; orgName: string; payoutId: number | null; payoutAmount: number | null; currency: string | null; reason: string; placedAt: string; scope: string };
-type Seller = { org: { id: number; name: string; kind: string; status: string }; balances: { currency: string; balance: number }[]; velocity: Velocity; flags: Flag[]; holds: Hold[]; actions: ActionLink[]; velocityDefinition: string };
+type Seller = { org: { id: number; name: string; kind: string; status: string }; balances: { currency: string; balance: number }[]; velocity: Velocity; flags: Flag[]; holds: Hold[]; actions: ConsoleAction[]; velocityDefinition: string };
 
 const metricText = (m: Metric) => `${m.last24h} / ${m.last7d} (base ${m.baselinePer7d.toFixed(1)}/7d${m.ratio7d === null ? '' : `, x${m.ratio7d.toFixed(1)}`})`;
 const MetricCell = ({ m }: { m?: Metric }) => (m ? <Text color={m.isSpike ? 'error' : undefined}>{metricText(m)}{m.isSpike ? ' spike' : ''}</Text> : <Text>—</Text>);
@@ -31,7 +40,7 @@ const SellerPanel = ({ orgId }: { orgId: number }) => {
     <Box data-testid="seller-risk" mb="xl">
       <H3>{data.org.name} ({data.org.kind}, {data.org.status})</H3>
       <Text mb="default">Balance: {data.balances.map((b) => money(b.balance, b.currency)).join(', ') || '—'}</Text>
-      <Box mb="lg">{data.actions.map((a) => <Button key={a.actionId} as="a" href={`${adminRoot()}/${a.href}`} size="sm" mr="default" variant="outlined">{a.title}</Button>)}</Box>
+      <Box mb="lg"><ActionButtons actions={data.actions} id={data.org.id} /></Box>
       <SimpleTable head={['Velocity (24 h / 7 d)', 'Orders', 'Refunds', 'Disputes']} rows={[['', <MetricCell m={data.velocity?.orders} />, <MetricCell m={data.velocity?.refunds} />, <MetricCell m={data.velocity?.disputes} />]]} />
       <Text color="grey60" mb="lg">{data.velocityDefinition}</Text>
     </Box>
@@ -70,7 +79,7 @@ const RiskConsole = () => {
           <Link href={recordUrl('RiskFlag', f.id)}>{f.id}</Link>, <Badge variant={severityVariant(f.severity)}>{f.severity}</Badge>, f.kind,
           `${f.entityType} ${f.entityId}`, f.orgId ? <Link href="#" onClick={pick(f.orgId)}>{f.orgName}</Link> : '—',
           `${f.trigger}${f.isAutomated ? ' (rule)' : ''}`, when(f.raisedAt),
-          f.actions.map((a) => <Button key={a.actionId} as="a" href={`${adminRoot()}/${a.href}`} size="sm" variant="outlined">{a.title}</Button>),
+          <ActionButtons actions={f.actions} id={f.id} />,
         ])} />
       <MoreButton hasMore={flags.hasMore} isLoading={flags.isLoading} onClick={flags.more} />
       <H3 id="holds">Active payout holds</H3>

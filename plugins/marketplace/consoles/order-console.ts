@@ -1,0 +1,84 @@
+// The order/checkout console (seed 000, console 2): given a checkout or an order id, the checkout
+// with its orders per seller, items, shipment breakdown, payment status and allocations, refunds,
+// shipping credit against label cost, disputes and cases, and the order actions (buttons to the
+// runner's forms). Sections the caller's roles do not read are left out and named in `hidden`.
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod/v4';
+import { defineConsole } from '../../../src/consoles/console-types.js';
+import { can } from '../../../src/rbac/access.js';
+import type { OperatorPrincipal } from '../../../src/auth/operator-auth.js';
+import type { ActionDefinition } from '../../../src/actions/define-action.js';
+import { createOrderReadModel, type CheckoutConsoleView } from './order-read-model.js';
+import { consoleActions } from './console-actions.js';
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+
+// Which permission each section needs besides the console's own (order.read).
+const SECTION_PERMISSIONS = { payments: 'payment.read', shipments: 'shipment.read', disputes: 'dispute.read', supportCases: 'support_case.read' } as const;
+
+/** The view without what the operator may not read; `hidden` names the sections left out. */
+function forOperator(view: CheckoutConsoleView, operator: OperatorPrincipal, actions: readonly ActionDefinition[]) {
+  const may = (section: keyof typeof SECTION_PERMISSIONS) => can(operator, SECTION_PERMISSIONS[section]);
+  const hidden = (Object.keys(SECTION_PERMISSIONS) as (keyof typeof SECTION_PERMISSIONS)[]).filter((s) => !may(s));
+  const orderActions = consoleActions({ actions, entityType: 'order', resource: 'Order', operator });
+  const shipmentActions = consoleActions({ actions, entityType: 'shipment', resource: 'Shipment', operator });
+  return {
+    ...view,
+    payments: may('payments') ? view.payments : null,
+    orders: view.orders.map((order) => ({
+      ...order,
+      shipments: may('shipments') ? order.shipments : null,
+      allocations: may('payments') ? order.allocations : null,
+      refunds: may('payments') ? order.refunds : null,
+      disputes: may('disputes') ? order.disputes : null,
+      supportCases: may('supportCases') ? order.supportCases : null,
+      totals: {
+        ...order.totals,
+        ...(may('payments') ? {} : { allocated: null, refunded: null }),
+        ...(may('shipments') ? {} : { labelCost: null, shippingCreditOfLabelled: null, shippingDifference: null, unlabelledShipments: null }),
+      },
+    })),
+    totals: {
+      ...view.totals,
+      ...(may('payments') ? {} : { paid: null, allocated: null, refunded: null }),
+      ...(may('shipments') ? {} : { labelCost: null, shippingDifference: null }),
+    },
+    actions: { order: orderActions, shipment: may('shipments') ? shipmentActions : [] },
+    hidden,
+  };
+}
+
+const RESPONSE = '`{ checkout, payments, orders: [{ seller, items, shipments (credit, label cost, difference), allocations, refunds, disputes, supportCases, totals }], '
+  + 'totals, actions: { order, shipment }: [{ id, title, isPermitted, adminAction, apiPath }], hidden }`: sections the caller may not read are null and named in `hidden` '
+  + '(payments: payment.read; shipments: shipment.read; disputes: dispute.read; support cases: support_case.read).';
+
+export function orderConsole(actions: readonly ActionDefinition[]) {
+  return defineConsole({
+    id: 'orders',
+    title: 'Order & checkout console',
+    navigation: 'Orders',
+    icon: 'ShoppingCart',
+    permission: 'order.read',
+    component: fileURLToPath(new URL('./components/order-console.tsx', import.meta.url)),
+    routes: [
+      {
+        method: 'GET', path: '/checkouts/:checkoutId', summary: 'A checkout with its orders per seller, payments, shipments, refunds, disputes and actions (one read)',
+        params: z.strictObject({ checkoutId: id }),
+        sample: { path: '/api/consoles/orders/checkouts/2000000000', status: 404 },
+        openapi: { responses: { 200: { description: RESPONSE }, 404: { description: 'No such checkout (problem+json `not_found`).' } } },
+        handler: async ({ params, operator, services }) =>
+          forOperator(await createOrderReadModel(services).checkout((params as { checkoutId: number }).checkoutId), operator, actions),
+      },
+      {
+        method: 'GET', path: '/orders/:orderId', summary: 'The checkout console of the checkout an order belongs to, with `focusOrderId`',
+        params: z.strictObject({ orderId: id }),
+        sample: { path: '/api/consoles/orders/orders/2000000000', status: 404 },
+        openapi: { responses: { 200: { description: `${RESPONSE} Plus \`focusOrderId\`.` }, 404: { description: 'No such order (problem+json `not_found`).' } } },
+        handler: async ({ params, operator, services }) => {
+          const view = await createOrderReadModel(services).checkoutOfOrder((params as { orderId: number }).orderId);
+          return { ...forOperator(view, operator, actions), focusOrderId: view.focusOrderId };
+        },
+      },
+    ],
+  });
+}
