@@ -29,7 +29,10 @@ describeUi('the operations dashboard in a browser', () => {
     agent = await createOperator(db, { roles: ['risk_agent'] });
     harness = await openBrowser(platform.app);
     ({ browser, baseUrl } = harness);
-  }, 60_000);
+    // The components bundle is rebuilt when a component changed: minutes on a loaded machine, so
+    // before the browser's first page rather than inside its navigation timeout.
+    await fetch(`${baseUrl}/admin/frontend/assets/components.bundle.js`);
+  }, 600_000);
 
   afterAll(async () => {
     await harness?.close();
@@ -62,7 +65,7 @@ describeUi('the operations dashboard in a browser', () => {
     const queue = page.getByTestId('dispute-queue');
     await queue.locator('tbody tr', { hasText: 'overdue by' }).first().waitFor({ timeout: 60_000 });
     expect(await queue.locator('tbody tr').count()).toBe(1);
-    await queue.getByRole('link', { name: String(overdueId), exact: true }).click();
+    await queue.locator(`[data-dispute="${overdueId}"]`).click();
     const detail = page.getByTestId('dispute-detail');
     await detail.waitFor();
     expect(await detail.getByTestId('checklist').locator('tbody tr', { hasText: 'tracking proof' }).textContent()).toContain('missing');

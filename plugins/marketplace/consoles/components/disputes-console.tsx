@@ -110,7 +110,7 @@ const DisputesConsole = () => {
       <Problem text={list.problem} />
       <SimpleTable testId="dispute-queue" head={['Dispute', 'Kind', 'Status', 'SLA', 'Evidence', 'Order', 'Amount']}
         rows={list.items.map((d) => [
-          <Link href="#" onClick={(e: React.MouseEvent) => { e.preventDefault(); setSelected(d.id); }}>{d.id}</Link>,
+          <Link href="#" data-dispute={d.id} onClick={(e: React.MouseEvent) => { e.preventDefault(); setSelected(d.id); }}>{d.id}</Link>,
           d.kind.replace(/_/g, ' '), d.status.replace(/_/g, ' '), <SlaBadge sla={d.sla} />,
           `${d.evidence.received}/${d.evidence.requested} received`,
           <Link href={recordUrl('Order', d.orderId)}>{d.orderId}</Link>, money(d.orderTotal, d.currency),
