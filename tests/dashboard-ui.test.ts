@@ -1,7 +1,8 @@
 // The operations dashboard in a real browser (Debian's chromium, driven by playwright-core): a
 // Risk/Trust Agent logs in and lands on it, sees the figures the minute job computed (and only
 // theirs), follows "Disputes past SLA" to the disputes console's filtered queue, opens the overdue
-// dispute and finds its checklist and the runner's Resolve form as a button.
+// dispute and finds its checklist and the runner's Resolve form as a button; then opens the risk
+// console, a seller's flag and the seller's panel with the Hold payout form.
 import type { Browser } from 'playwright-core';
 import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
@@ -15,6 +16,7 @@ describeUi('the operations dashboard in a browser', () => {
   let baseUrl: string;
   let agent: TestOperator;
   let overdueId: number;
+  let sellerName: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -25,6 +27,8 @@ describeUi('the operations dashboard in a browser', () => {
     overdueId = await dispute('open', '-3 hours');
     await dispute('awaiting_evidence', '5 hours');
     await db.pool.query(`INSERT INTO dispute_evidence (dispute_id, kind, description) VALUES ($1, 'tracking_proof', 'Carrier scan')`, [overdueId]);
+    sellerName = (await db.prisma.organization.findUniqueOrThrow({ where: { id: order.sellerOrgId } })).name;
+    await db.pool.query(`INSERT INTO risk_flags (entity_type, entity_id, org_id, kind, severity, "trigger") VALUES ('organization', $1::int::text, $1::int, 'chargeback_rate', 'high', 'chargebacks > 2% over 7d')`, [order.sellerOrgId]);
     await platform.dashboard.refresh.refresh();
     agent = await createOperator(db, { roles: ['risk_agent'] });
     harness = await openBrowser(platform.app);
@@ -72,5 +76,14 @@ describeUi('the operations dashboard in a browser', () => {
     const resolve = detail.locator('[data-action="dispute.resolve"]');
     expect(await resolve.getAttribute('href')).toBe(`/admin/resources/Dispute/records/${overdueId}/dispute-resolve`);
     await page.screenshot({ path: '.data/backoffice-disputes-console.png', fullPage: true });
+
+    // ---- the risk console from the sidebar: the seller's flag, its trigger, and the seller's panel
+    await page.getByText('Risk console', { exact: true }).click();
+    await page.waitForURL(/\/admin\/pages\/risk$/);
+    const flags = page.getByTestId('flags');
+    await flags.locator('tbody tr', { hasText: 'chargebacks > 2% over 7d' }).waitFor({ timeout: 60_000 });
+    await flags.getByRole('link', { name: sellerName }).click();
+    await page.getByTestId('seller-risk').locator('[data-action="payout.hold"]').waitFor();
+    await page.screenshot({ path: '.data/backoffice-risk-console.png', fullPage: true });
   }, 180_000);
 });

@@ -41,7 +41,7 @@ const SellerPanel = ({ orgId }: { orgId: number }) => {
       <H3>{data.org.name} ({data.org.kind}, {data.org.status})</H3>
       <Text mb="default">Balance: {data.balances.map((b) => money(b.balance, b.currency)).join(', ') || '—'}</Text>
       <Box mb="lg"><ActionButtons actions={data.actions} id={data.org.id} /></Box>
-      <SimpleTable head={['Velocity (24 h / 7 d)', 'Orders', 'Refunds', 'Disputes']} rows={[['', <MetricCell m={data.velocity?.orders} />, <MetricCell m={data.velocity?.refunds} />, <MetricCell m={data.velocity?.disputes} />]]} />
+      <SimpleTable head={['Velocity', 'Orders', 'Refunds', 'Disputes']} rows={[['last 24 h / 7 d', <MetricCell m={data.velocity?.orders} />, <MetricCell m={data.velocity?.refunds} />, <MetricCell m={data.velocity?.disputes} />]]} />
       <Text color="grey60" mb="lg">{data.velocityDefinition}</Text>
     </Box>
   );
