@@ -3,7 +3,6 @@
 // problem+json, audited), with its flag off (403 feature_disabled, audited), validate their query
 // (422), page by keyset cursors, and appear in the route table and the OpenAPI document. A pack's
 // plain route (not a console's) is guarded the same way.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod/v4';
 import { createApp } from '../src/app.js';
@@ -17,7 +16,7 @@ import { buildRbacModel } from '../src/rbac/rbac-model.js';
 import { encodeCursor } from '../src/http/keyset-cursor.js';
 import { marketplacePlugin } from '../plugins/marketplace/index.js';
 import { createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { createTestPlatformApp, loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
 
 const WIDGETS = Array.from({ length: 5 }, (_, i) => ({ id: `00000000-0000-4000-8000-00000000000${i + 1}`, at: new Date(Date.UTC(2026, 0, 1 + i)) }));
 
@@ -55,15 +54,11 @@ const pack: Plugin = {
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 const off = new Set<string>();
 const client: FlagEvaluator = { isEnabled: (name) => !off.has(name), definition: (name) => ({ name }) as never };
-let app: ReturnType<typeof createApp>['app'];
+let app: ReturnType<typeof createTestPlatformApp>['app'];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = createApp({
-    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins: [pack],
-    sessionSecret: randomBytes(32).toString('hex'), unleashState: () => 'ok', audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }),
-    auditSigningKey: TEST_AUDIT_KEY, mfaEncryptionKey: TEST_MFA_KEY, flagClient: client,
-  }).app;
+  app = createTestPlatformApp(db, { plugins: [pack], flagClient: client }).app;
 });
 afterAll(async () => {
   await db?.drop();

@@ -4,6 +4,7 @@
 import { createTestApp, loginAs } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
 import { createConsoleCheckout, type ConsoleCheckout } from './support/console-fixtures.js';
+import { setStepUp } from './support/impersonation-app.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: ReturnType<typeof createTestApp>;
@@ -105,6 +106,21 @@ describe('GET /api/consoles/orders/orders/:id', () => {
     expect(res.body).toMatchObject({ code: 'forbidden', detail: 'Your roles do not grant order.read.' });
     const { rows } = await db.pool.query(`SELECT entity_id FROM audit.inbox WHERE operator_id = $1 AND action = 'access.denied'`, [id]);
     expect(rows).toEqual([{ entity_id: 'GET /api/consoles/orders/orders/:orderId' }]);
+  });
+});
+
+describe('while impersonating a customer', () => {
+  it('shows only checkouts of the customer\'s organization, and refuses the cross-customer shipping queues', async () => {
+    const { agent, id } = await loginAs(app, db, ['support_admin']);
+    await setStepUp(db, id, Date.now());
+    const order = await db.prisma.order.findUniqueOrThrow({ where: { id: fx.orderA }, include: { checkout: true } });
+    const buyer = await db.prisma.customerUser.findUniqueOrThrow({ where: { id: order.buyerUserId } });
+    const other = await createConsoleCheckout(db);
+    await agent.post('/api/impersonations').send({ targetUserId: buyer.id, reason: 'customer_reported_issue', note: 'console test', ticketId: 'SUP-7' }).expect(201);
+    expect((await agent.get(`/api/consoles/orders/checkouts/${fx.checkoutId}`).expect(200)).body.checkout.buyer.orgId).toBe(buyer.organizationId);
+    expect((await agent.get(`/api/consoles/orders/orders/${other.orderA}`).expect(404)).body).toMatchObject({ code: 'not_found', detail: `No order ${other.orderA}.` });
+    expect((await agent.get('/api/consoles/shipping/queues/tracking_stale').expect(403)).body.code).toBe('impersonation_read_only');
+    expect((await agent.get('/api/consoles/shipping/summary').expect(403)).body.code).toBe('impersonation_read_only');
   });
 });
 

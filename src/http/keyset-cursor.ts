@@ -5,42 +5,8 @@ import { validationFailed } from './errors.js';
 
 const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
 
-export function encodeCursor(at: Date, id: string | number): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-/** The Prisma condition for rows after the cursor, for a list ordered by [field desc, id desc]; 422 for a foreign cursor. */
-export function afterCursor<F extends string>(field: F, cursor: string): { OR: Record<string, unknown>[] } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // not JSON: refused below
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
-  const at = new Date(parsed.data[0]);
-  return { OR: [{ [field]: { lt: at } }, { [field]: at, id: { lt: parsed.data[1] } }] };
-}
-
-/** A page of `limit` from `limit + 1` fetched rows, with the cursor of the next page if there is one. */
-export function keysetPage<R extends { id: string | number }>(rows: R[], limit: number, timeOf: (row: R) => Date): { rows: R[]; nextCursor: string | null } {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null };
-}
-
-/**
- * Keyset pages over any sort key (a time and an integer id, a balance and an org id): the cursor is
- * the last row's key values, opaque to clients; `schema` checks a cursor belongs to this list.
- * For SQL lists that compare a row value, `(a, b) > ($1, $2)`.
- */
-export function encodeKey(values: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-/** The key values of a cursor from `encodeKey`; 422 `validation_failed` for a foreign or broken one. */
-export function decodeKey<T extends z.ZodType>(cursor: string, schema: T): z.infer<T> {
+/** The cursor's key as `schema` says, or 422 for anything else (not base64url JSON, another list's). */
+export function decodeKey<T>(cursor: string, schema: z.ZodType<T>): T {
   let decoded: unknown = null;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -52,11 +18,22 @@ export function decodeKey<T extends z.ZodType>(cursor: string, schema: T): z.inf
   return parsed.data;
 }
 
-/** A page of `limit` from `limit + 1` fetched rows, with the next page's cursor from the last row's key. */
-export function keyPage<R>(rows: R[], limit: number, keyOf: (row: R) => readonly (string | number)[]): { items: R[]; nextCursor: string | null } {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeKey(keyOf(last)) : null };
+export function encodeCursor(at: Date, id: string | number): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+/** The Prisma condition for rows after the cursor, for a list ordered by [field desc, id desc]; 422 for a foreign cursor. */
+export function afterCursor<F extends string>(field: F, cursor: string): { OR: Record<string, unknown>[] } {
+  const key = decodeKey(cursor, cursorSchema);
+  const at = new Date(key[0]);
+  return { OR: [{ [field]: { lt: at } }, { [field]: at, id: { lt: key[1] } }] };
+}
+
+/** A page of `limit` from `limit + 1` fetched rows, with the cursor of the next page if there is one. */
+export function keysetPage<R extends { id: string | number }>(rows: R[], limit: number, timeOf: (row: R) => Date): { rows: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null };
 }
 
 const intCursorSchema = z.tuple([z.iso.datetime(), z.number().int().positive()]);
@@ -68,4 +45,20 @@ const intCursorSchema = z.tuple([z.iso.datetime(), z.number().int().positive()])
 export function decodeIntCursor(cursor: string): { at: Date; id: number } {
   const [at, id] = decodeKey(cursor, intCursorSchema);
   return { at: new Date(at), id };
+}
+
+/**
+ * Keyset pages over any sort key (a time and an integer id, a balance and an org id): the cursor is
+ * the last row's key values, opaque to clients; `decodeKey` with the list's schema reads it back.
+ * For SQL lists that compare a row value, `(a, b) > ($1, $2)`.
+ */
+export function encodeKey(values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** A page of `limit` from `limit + 1` fetched rows, with the next page's cursor from the last row's key. */
+export function keyPage<R>(rows: R[], limit: number, keyOf: (row: R) => readonly (string | number)[]): { items: R[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeKey(keyOf(last)) : null };
 }

@@ -17,6 +17,8 @@ import type { FlagKey } from '../flags/flag-catalog.js';
 import type { FeatureGate } from '../flags/feature-gate.js';
 import { parseOr422 } from '../http/validation.js';
 import { impersonationOf } from '../impersonation/impersonation-context.js';
+import { impersonationReadOnly } from '../impersonation/read-only-gate.js';
+import type { ActiveImpersonation } from '../impersonation/impersonation-types.js';
 
 /** What a pack's handlers may use: the same pool and client as the core's services, and the config. */
 export type PluginRouteServices = { pool: pg.Pool; prisma: PrismaClient; config: Config };
@@ -27,6 +29,12 @@ export type PluginRouteContext<Q, P> = {
   /** The parsed JSON body (the API's 1 MB parser); validate it in the handler. */
   body: unknown;
   operator: OperatorPrincipal;
+  /**
+   * The customer impersonation this request runs in, if any: a route that answers customers' data
+   * limits it to the target's organization (as the backoffice's resources do), or declares
+   * `isRefusedDuringImpersonation`.
+   */
+  impersonation: ActiveImpersonation | null;
   services: PluginRouteServices;
   req: Request;
   res: Response;
@@ -45,6 +53,8 @@ export type PluginRoute<Q = any, P = any> = {
   query?: z.ZodType<Q>;
   /** Path parameter schema (e.g. coerce ids): a bad one is a 422 too. */
   params?: z.ZodType<P>;
+  /** Cross-customer views (queues over every seller): refused (403) while the operator impersonates a customer. */
+  isRefusedDuringImpersonation?: boolean;
   /** OpenAPI operation fields merged over the generated ones (description, responses). */
   openapi?: Record<string, unknown>;
   /**
@@ -106,9 +116,13 @@ export function createPluginRouter({ routes, guard, authenticated, gate, service
           what: route.summary, orgId: impersonationOf(res)?.targetOrgId ?? null,
         });
       }
+      const impersonation = impersonationOf(res);
+      if (impersonation && route.isRefusedDuringImpersonation) {
+        throw impersonationReadOnly('This view spans every customer: end the impersonation to open it as yourself.');
+      }
       const query = route.query ? parseOr422(route.query as z.ZodType, req.query, { where: 'query' }) : req.query;
       const params = route.params ? parseOr422(route.params as z.ZodType, req.params, { where: 'path' }) : req.params;
-      const result = await route.handler({ query, params, body: req.body, operator, services, req, res });
+      const result = await route.handler({ query, params, body: req.body, operator, impersonation, services, req, res });
       if (result !== undefined && !res.headersSent) res.json(result);
     });
   }

@@ -17,6 +17,8 @@ import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { ensureSeedRoles } from '../../src/rbac/ensure-seed-roles.js';
 import { plugins } from '../../plugins/index.js';
 import { createAuditService } from '../../src/audit/audit-service.js';
+import type { Plugin } from '../../src/platform/plugin.js';
+import type { FlagEvaluator } from '../../src/flags/flag-service.js';
 
 export const TEST_AUDIT_KEY = 'test-audit-signing-key-'.padEnd(48, 'k');
 /** The test app's MFA_ENCRYPTION_KEY (32 bytes as hex): operators' TOTP secrets are stored sealed under it. */
@@ -39,6 +41,10 @@ type TestAppOptions = {
   logger?: Logger;
   /** Environment variables on top of the test defaults, e.g. `{ MFA_REQUIRED: 'false' }`. */
   env?: Record<string, string>;
+  /** The installed packs (default: the deployment's, plugins/index.ts). */
+  plugins?: Plugin[];
+  /** An in-process flag client (default none: every flag serves its declared default). */
+  flagClient?: FlagEvaluator;
 };
 
 /** The app with its action services (runner, approvals, outbox) for tests that drive those too. */
@@ -51,6 +57,8 @@ export function createTestPlatformApp(
     audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
     logger = createLogger({ level: 'silent' }),
     env = {},
+    plugins: installed = plugins,
+    flagClient,
   }: TestAppOptions = {},
 ) {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app', ...env });
@@ -59,12 +67,13 @@ export function createTestPlatformApp(
     config,
     logger,
     db,
-    plugins,
+    plugins: installed,
     sessionSecret: randomBytes(32).toString('hex'),
     unleashState: () => unleash,
     audit,
     auditSigningKey,
     mfaEncryptionKey,
+    flagClient,
   });
 }
 

@@ -10,11 +10,24 @@ import type { OperatorPrincipal } from '../../../src/auth/operator-auth.js';
 import type { ActionDefinition } from '../../../src/actions/define-action.js';
 import { createOrderReadModel, type CheckoutConsoleView } from './order-read-model.js';
 import { consoleActions } from './console-actions.js';
+import { notFound } from '../../../src/http/errors.js';
+import type { ActiveImpersonation } from '../../../src/impersonation/impersonation-types.js';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 
 // Which permission each section needs besides the console's own (order.read).
 const SECTION_PERMISSIONS = { payments: 'payment.read', shipments: 'shipment.read', disputes: 'dispute.read', supportCases: 'support_case.read' } as const;
+
+/**
+ * While impersonating a customer, only a checkout their organization bought or sold in exists for
+ * the operator (as the backoffice's resources are scoped): any other is a 404.
+ */
+function inTenant(view: CheckoutConsoleView, impersonation: ActiveImpersonation | null, what: string): CheckoutConsoleView {
+  if (!impersonation) return view;
+  const org = impersonation.targetOrgId;
+  if (org !== null && (view.checkout.buyer.orgId === org || view.orders.some((o) => o.seller.orgId === org))) return view;
+  throw notFound(`No ${what}.`);
+}
 
 /** The view without what the operator may not read; `hidden` names the sections left out. */
 function forOperator(view: CheckoutConsoleView, operator: OperatorPrincipal, actions: readonly ActionDefinition[]) {
@@ -66,17 +79,20 @@ export function orderConsole(actions: readonly ActionDefinition[]) {
         params: z.strictObject({ checkoutId: id }),
         sample: { path: '/api/consoles/orders/checkouts/2000000000', status: 404 },
         openapi: { responses: { 200: { description: RESPONSE }, 404: { description: 'No such checkout (problem+json `not_found`).' } } },
-        handler: async ({ params, operator, services }) =>
-          forOperator(await createOrderReadModel(services).checkout((params as { checkoutId: number }).checkoutId), operator, actions),
+        handler: async ({ params, operator, impersonation, services }) => {
+          const { checkoutId } = params as { checkoutId: number };
+          return forOperator(inTenant(await createOrderReadModel(services).checkout(checkoutId), impersonation, `checkout ${checkoutId}`), operator, actions);
+        },
       },
       {
         method: 'GET', path: '/orders/:orderId', summary: 'The checkout console of the checkout an order belongs to, with `focusOrderId`',
         params: z.strictObject({ orderId: id }),
         sample: { path: '/api/consoles/orders/orders/2000000000', status: 404 },
         openapi: { responses: { 200: { description: `${RESPONSE} Plus \`focusOrderId\`.` }, 404: { description: 'No such order (problem+json `not_found`).' } } },
-        handler: async ({ params, operator, services }) => {
-          const view = await createOrderReadModel(services).checkoutOfOrder((params as { orderId: number }).orderId);
-          return { ...forOperator(view, operator, actions), focusOrderId: view.focusOrderId };
+        handler: async ({ params, operator, impersonation, services }) => {
+          const { orderId } = params as { orderId: number };
+          const view = await createOrderReadModel(services).checkoutOfOrder(orderId);
+          return { ...forOperator(inTenant(view, impersonation, `order ${orderId}`), operator, actions), focusOrderId: view.focusOrderId };
         },
       },
     ],

@@ -12,7 +12,7 @@ import { createShippingReadModel, SHIPPING_QUEUES, type ShippingQueue } from './
 const staleHours = z.coerce.number().int().min(1).max(24 * 60).optional();
 
 const summaryQuery = z.strictObject({
-  days: z.coerce.number().int().min(1).max(90).default(7),
+  days: z.coerce.number().int().min(1).max(90).default(1),
   staleHours,
 });
 
@@ -33,8 +33,9 @@ export function shippingConsole(actions: readonly ActionDefinition[]) {
     component: fileURLToPath(new URL('./components/shipping-console.tsx', import.meta.url)),
     routes: [
       {
-        method: 'GET', path: '/summary', summary: 'Carrier x status counts (moving shipments exactly; delivered and returned over ?days) and each queue\'s size',
+        method: 'GET', path: '/summary', summary: 'Carrier x status counts (on the move exactly; waiting for a label, delivered and returned over the last ?days, default 1) and each queue\'s size',
         query: summaryQuery,
+        isRefusedDuringImpersonation: true,
         openapi: { responses: { 200: { description: '`{ openStatuses, windowedSince, trackingStaleHours, carriers, counts: [{ carrier, status, count, isWindowed }], queues: [{ queue, title, count }] }`' } } },
         handler: async ({ query, services }) => {
           const q = query as z.infer<typeof summaryQuery>;
@@ -45,6 +46,7 @@ export function shippingConsole(actions: readonly ActionDefinition[]) {
         method: 'GET', path: '/queues/:queue', summary: 'One failure queue, keyset-paginated (?carrier=&limit=&cursor=; tracking_stale also ?staleHours=)',
         params: z.strictObject({ queue: z.enum(SHIPPING_QUEUES) }),
         query: queueQuery,
+        isRefusedDuringImpersonation: true,
         sample: { path: '/api/consoles/shipping/queues/label_purchase_failed', status: 200 },
         openapi: {
           description: `Queues: ${SHIPPING_QUEUES.join(', ')}. Newest first; tracking_stale stalest first (no carrier event for staleHours, default SHIPPING_TRACKING_STALE_HOURS). `

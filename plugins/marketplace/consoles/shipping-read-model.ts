@@ -3,7 +3,7 @@
 // Nothing here counts or sorts the whole shipments table: at 10 million rows, a page is an index
 // range read of limit + 1 entries, and the counts read small partial indexes or a recent window.
 import type pg from 'pg';
-import { decodeIntCursor, encodeCursor } from '../../../src/http/keyset-cursor.js';
+import { decodeIntCursor, keysetPage } from '../../../src/http/keyset-cursor.js';
 
 export const SHIPPING_QUEUES = ['label_purchase_failed', 'address_validation_failed', 'tracking_stale', 'delivered_not_received'] as const;
 export type ShippingQueue = (typeof SHIPPING_QUEUES)[number];
@@ -15,8 +15,8 @@ export const QUEUE_TITLES: Record<ShippingQueue, string> = {
   delivered_not_received: 'Delivered but not received',
 };
 
-/** Statuses still moving: counted exactly (a partial index holds only them). */
-const OPEN_STATUSES = ['label_pending', 'label_purchased', 'in_transit', 'exception'];
+/** Statuses on the move: counted exactly (a partial index holds only them); the others over a window. */
+const OPEN_STATUSES = ['label_purchased', 'in_transit', 'exception'];
 
 export type QueueItem = {
   id: number;
@@ -97,25 +97,23 @@ export function createShippingReadModel({ pool }: { pool: pg.Pool }) {
         FROM (${body}) q ORDER BY q."createdAt" DESC, q.id DESC`;
     }
     const { rows } = await pool.query<Row>(sql, values);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const keyOf = (r: Row) => (queue === 'tracking_stale' ? r.trackedAt : r.createdAt);
-    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last), last.id) : null };
+    const page = keysetPage(rows, limit, (r) => (queue === 'tracking_stale' ? r.trackedAt : r.createdAt));
+    return { items: page.rows.map(view), nextCursor: page.nextCursor };
   }
 
   /**
-   * Carrier x status: exact for shipments still moving (a partial index), and for delivered and
-   * returned ones created in the last `days` (the status/created_at index). Plus each queue's size,
-   * read from its own partial index.
+   * Carrier x status: exact for shipments on the move (a partial index), and for those waiting for
+   * a label, delivered or returned, over the ones created in the last `days` (the status/created_at
+   * index). Plus each queue's size, read from its own partial index.
    */
   async function summary({ days, staleHours, now }: { days: number; staleHours: number; now: Date }) {
     const since = new Date(now.getTime() - days * 86_400_000);
     const threshold = new Date(now.getTime() - staleHours * 3_600_000);
     const [counts, queues] = await Promise.all([
       pool.query<{ carrier: string; status: string; count: number; isWindowed: boolean }>(
-        `SELECT carrier, status::text AS status, count(*)::int AS count, false AS "isWindowed" FROM shipments WHERE status NOT IN ('delivered', 'returned') GROUP BY 1, 2
+        `SELECT carrier, status::text AS status, count(*)::int AS count, false AS "isWindowed" FROM shipments WHERE status IN ('label_purchased', 'in_transit', 'exception') GROUP BY 1, 2
          UNION ALL
-         SELECT carrier, status::text, count(*)::int, true FROM shipments WHERE status IN ('delivered', 'returned') AND created_at >= $1 GROUP BY 1, 2
+         SELECT carrier, status::text, count(*)::int, true FROM shipments WHERE status IN ('label_pending', 'delivered', 'returned') AND created_at >= $1 GROUP BY 1, 2
          ORDER BY 1, 2`,
         [since],
       ),

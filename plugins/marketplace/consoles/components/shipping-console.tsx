@@ -30,7 +30,7 @@ const CarrierMatrix = ({ summary }: { summary: Summary }) => {
         head={['Carrier', ...STATUSES.map((s) => (summary.openStatuses.includes(s) ? s : `${s}*`))]}
         rows={summary.carriers.map((carrier) => [carrier, ...STATUSES.map((status) => count(carrier, status).toLocaleString('en'))])}
       />
-      <Text mb="lg" color="grey60">* created since {when(summary.windowedSince)}; the other statuses count every shipment still moving.</Text>
+      <Text mb="lg" color="grey60">* created since {when(summary.windowedSince)}; the other statuses count every shipment on the move.</Text>
     </>
   );
 };
