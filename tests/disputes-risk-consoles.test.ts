@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createTestPlatformApp, loginAs } from './support/app.js';
 import { createPaidOrder, type PaidOrder } from './support/commerce-fixtures.js';
 import { createTestDatabase } from './support/database.js';
+import { setStepUp } from './support/impersonation-app.js';
 
 type Role = 'risk' | 'support' | 'catalog' | 'tier1';
 const ROLES: Record<Role, string> = { risk: 'risk_agent', support: 'support_agent', catalog: 'catalog_admin', tier1: 'support_tier_1' };
@@ -181,5 +182,18 @@ describe('GET /api/dashboard', () => {
     const body = (await agents.risk.get('/api/dashboard')).body;
     expect(body.figures.find((f: { id: string }) => f.id === 'marketplace.disputes.open')).toMatchObject({ value: expect.any(Number), href: '/admin/pages/disputes?status=open' });
     expect((await request(platform.app).get('/api/dashboard')).status).toBe(401);
+  });
+});
+
+describe('while impersonating a customer', () => {
+  it('refuses the cross-customer views: the consoles\' lists and the dashboard', async () => {
+    const { agent, id } = await loginAs(platform.app, db, ['support_admin']);
+    await setStepUp(db, id, Date.now());
+    await agent.post('/api/impersonations').send({ targetUserId: order.buyerUserId, reason: 'customer_reported_issue', note: 'console test', ticketId: 'SUP-9' }).expect(201);
+    for (const path of ['/api/consoles/disputes/queue', '/api/consoles/risk/exposure', '/api/consoles/risk/flags', '/api/dashboard']) {
+      const res = await agent.get(path);
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('impersonation_read_only');
+    }
   });
 });

@@ -31,6 +31,7 @@ export const disputesConsole = (actions: readonly ActionDefinition[]) => defineC
   routes: [
     {
       method: 'GET', path: '/queue',
+      isRefusedDuringImpersonation: true,
       summary: 'Disputes by status and kind (default: open, awaiting evidence, under review), soonest SLA first, with the SLA clock and evidence progress; keyset-paginated',
       query: disputeQueueQuery,
       openapi: { responses: { 200: { description: '`{ now, items: [ { id, orderId, kind, status, slaDueAt, sla: { secondsLeft, isOverdue } | null, evidence: { requested, received, missing }, ... } ], nextCursor }`' } } },
@@ -41,6 +42,7 @@ export const disputesConsole = (actions: readonly ActionDefinition[]) => defineC
     },
     {
       method: 'GET', path: '/disputes/:id',
+      isRefusedDuringImpersonation: true,
       summary: 'One dispute: SLA clock, evidence checklist, order, refunds, chargebacks, the ledger entries that unwind it, timeline, and the actions the caller may run',
       params: z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) }),
       sample: { path: '/api/consoles/disputes/disputes/2147483647', status: 404 },

@@ -26,7 +26,8 @@ export const riskConsole = (actions: readonly ActionDefinition[]) => defineConso
   component: fileURLToPath(new URL('./components/risk-console.tsx', import.meta.url)),
   routes: [
     {
-      method: 'GET', path: '/flags', summary: 'Open risk flags with their triggers and severity, newest first (?severity=, ?orgId=); keyset-paginated',
+      method: 'GET', path: '/flags',
+      isRefusedDuringImpersonation: true, summary: 'Open risk flags with their triggers and severity, newest first (?severity=, ?orgId=); keyset-paginated',
       query: z.strictObject({ severity: z.enum(['low', 'medium', 'high']).optional(), orgId: orgId.optional(), ...page }),
       handler: async ({ query, services, operator }) => {
         const page = await openRiskFlags(services.pool, query);
@@ -36,18 +37,21 @@ export const riskConsole = (actions: readonly ActionDefinition[]) => defineConso
       },
     },
     {
-      method: 'GET', path: '/holds', permission: 'payout.read', summary: 'Payout holds not yet released (one payout, or organization-wide), newest first; keyset-paginated',
+      method: 'GET', path: '/holds',
+      isRefusedDuringImpersonation: true, permission: 'payout.read', summary: 'Payout holds not yet released (one payout, or organization-wide), newest first; keyset-paginated',
       query: z.strictObject({ orgId: orgId.optional(), ...page }),
       handler: async ({ query, services }) => activePayoutHolds(services.pool, query),
     },
     {
-      method: 'GET', path: '/exposure', permission: 'ledger.read',
+      method: 'GET', path: '/exposure',
+      isRefusedDuringImpersonation: true, permission: 'ledger.read',
       summary: 'Sellers with a negative ledger balance (from the balance read model), most negative first, with scheduled and held payouts, open flags and velocity; totals per currency',
       query: z.strictObject(page),
       handler: async ({ query, services }) => ({ velocityDefinition: VELOCITY_DEFINITION, ...(await negativeBalanceExposure(services.pool, { ...query, now: new Date() })) }),
     },
     {
-      method: 'GET', path: '/sellers/:orgId', summary: 'One organization\'s risk picture: balances, velocity against its baseline, open flags, active holds, and the actions the caller may run',
+      method: 'GET', path: '/sellers/:orgId',
+      isRefusedDuringImpersonation: true, summary: 'One organization\'s risk picture: balances, velocity against its baseline, open flags, active holds, and the actions the caller may run',
       params: z.strictObject({ orgId }),
       sample: { path: '/api/consoles/risk/sellers/2147483647', status: 404 },
       handler: async ({ params, services, operator }) => {

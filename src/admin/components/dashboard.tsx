@@ -20,7 +20,10 @@ const Dashboard = () => {
     const load = async () => {
       const res = await fetch('/api/dashboard', { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => null);
       if (!isCurrent) return;
-      if (!res?.ok) return setProblem(`The dashboard could not be loaded (${res ? `HTTP ${res.status}` : 'network error'}).`);
+      if (!res?.ok) {
+        const problem = (await res?.json().catch(() => null)) as { detail?: string } | null;
+        return setProblem(problem?.detail ?? `The dashboard could not be loaded (${res ? `HTTP ${res.status}` : 'network error'}).`);
+      }
       setProblem(null);
       setAnswer((await res.json()) as Answer);
     };
