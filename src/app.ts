@@ -59,6 +59,7 @@ import { createApiTokenRoutes } from './auth/api-tokens/api-token-routes.js';
 import { hasBearerToken, tokenOrOperator } from './auth/api-tokens/bearer-auth.js';
 import { createSearch } from './search/create-search.js';
 import { createTimeline, type Timeline } from './timeline/create-timeline.js';
+import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js';
 import { createPluginRouter } from './platform/plugin-routes.js';
 import { createConsolePageGuard } from './consoles/console-pages.js';
 import { createConsoleRoutes } from './consoles/console-routes.js';
@@ -104,6 +105,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   flags: FlagService;
   /** The entity timeline: boot runs its projector; `timeline.service.recent` serves other features (src/timeline/). */
   timeline: Timeline;
+  /** The operations dashboard; boot runs its minute job (src/dashboard/dashboard-refresh.ts). */
+  dashboard: Dashboard;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
@@ -126,6 +129,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform: { unleash: unleashAdmin } });
   const timeline = createTimeline({ db, audit, rbac, plugins, logger });
+  const dashboard = createDashboard({ pool: db.pool, config, plugins });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   const flagAdmin = createFlagAdminResource({ catalog: flagCatalog, flags: flagClient });
   const admin = createAdmin({
@@ -204,6 +208,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   // The omnibox; `recentEvents` (the timeline's newest events per entity) joins here once src/timeline/ exists.
   api.use(createSearch({ prisma: db.prisma, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
   api.use(timeline.routes(access));
+  api.use(dashboard.routes(access));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(createConsoleRoutes({ consoles: rbac.consoles, access, gate, adminRoot: admin.options.rootPath }));
@@ -215,5 +220,5 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, timeline };
+  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, timeline, dashboard };
 }

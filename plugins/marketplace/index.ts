@@ -11,6 +11,10 @@ import { seedScale } from './seed/scale.js';
 import { marketplaceSearch } from './search/index.js';
 import { marketplaceTimeline } from './timeline/index.js';
 import { supportSystemPrincipals, supportScheduledJobs } from './workflows/support-workflows.js';
+import { MARKETPLACE_FIGURES } from './consoles/marketplace-figures.js';
+import { MARKETPLACE_READ_MODELS } from './consoles/balance-read-models.js';
+import { disputesConsole } from './consoles/disputes-console.js';
+import { riskConsole } from './consoles/risk-console.js';
 import { orderConsole } from './consoles/order-console.js';
 import { shippingConsole } from './consoles/shipping-console.js';
 import { PURCHASE_LABEL_KIND, purchaseLabelHandler } from './shipping/simulated-carrier.js';
@@ -25,7 +29,7 @@ export const marketplacePlugin = definePlugin({
   // Its entities in the omnibox: ids, tracking numbers, payment references, emails, names.
   search: marketplaceSearch,
   // Seed 000's consoles over read models (src/consoles/, docs/adr/0018-consoles.md).
-  consoles: [orderConsole(marketplaceActions), shippingConsole(marketplaceActions)],
+  consoles: [orderConsole(marketplaceActions), shippingConsole(marketplaceActions), disputesConsole(marketplaceActions), riskConsole(marketplaceActions)],
   // shipment.retry_label's carrier call: a SIMULATED carrier adapter (no real carrier integration).
   outboxHandlers: { [PURCHASE_LABEL_KIND]: purchaseLabelHandler },
   // Its customer users can be impersonated (src/impersonation/, docs/adr/0010-impersonation.md).
@@ -39,4 +43,7 @@ export const marketplacePlugin = definePlugin({
   // Support SLA breaches and seller non-fulfilment, swept every minute (docs/adr/0017).
   systemPrincipals: supportSystemPrincipals,
   scheduledJobs: supportScheduledJobs,
+  // The operations dashboard's figures and the read models behind them and the consoles (docs/adr/0019).
+  dashboard: MARKETPLACE_FIGURES,
+  readModels: MARKETPLACE_READ_MODELS,
 });

@@ -29,6 +29,7 @@ export const MARKETPLACE_PERMISSIONS = {
   'shipment.update': 'Re-attempt label purchase, update shipment metadata, open an investigation',
   'shipment.investigate': 'Open a shipment investigation (lost, not received, address or label problems)',
   'dispute.resolve': 'Mark a claim or dispute resolved',
+  'dispute.evidence': 'Request dispute evidence and record what arrived',
   'org.freeze': 'Freeze an organization',
   'org.unfreeze': 'Unfreeze an organization',
   'listing.takedown': 'Take a listing down',
@@ -74,6 +75,7 @@ export const MARKETPLACE_SEED_GRANTS: Record<MarketplacePermission, SeedRoleKey[
   // Risk agents open investigations too: delivered-but-not-received is often where fraud shows.
   'shipment.investigate': ['support_agent', 'support_tier_2', 'support_admin', 'risk_agent'],
   'dispute.resolve': ['risk_agent', 'support_admin'],
+  'dispute.evidence': ['support_agent', 'risk_agent', 'support_tier_2', 'support_admin'],
   'org.freeze': ['risk_agent'],
   'org.unfreeze': ['risk_agent'],
   'listing.takedown': ['risk_agent'],

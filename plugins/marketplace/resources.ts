@@ -44,7 +44,7 @@ export const marketplaceResources: ResourceDefinition[] = [
   { model: 'PayoutHold', tenantScope: (orgId) => ({ sellerOrgId: orgId }), navigation: 'Payments', access: { read: 'payout.read' }, options: list(['id', 'sellerOrg', 'payout', 'reason', 'placedByOperator', 'placedAt', 'releasedAt'], ['sellerOrg', 'payout']) },
   { model: 'LedgerEntry', tenantScope: (orgId) => ({ orgId }), navigation: 'Payments', access: { read: 'ledger.read' }, isLarge: true, options: list(['id', 'org', 'order', 'kind', 'amount', 'currency', 'createdAt'], ['org', 'order', 'kind']) },
   // Disputes
-  { model: 'Dispute', tenantScope: (orgId) => ({ order: orderOfOrg(orgId) }), navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'order', 'kind', 'status', 'slaDueAt', 'resolution', 'createdAt'], ['order', 'kind', 'status', 'slaDueAt']) },
+  { model: 'Dispute', entityType: 'dispute', tenantScope: (orgId) => ({ order: orderOfOrg(orgId) }), navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'order', 'kind', 'status', 'slaDueAt', 'resolution', 'createdAt'], ['order', 'kind', 'status', 'slaDueAt']) },
   { model: 'DisputeEvidence', tenantScope: (orgId) => ({ dispute: { order: orderOfOrg(orgId) } }), navigation: 'Disputes', access: { read: 'dispute.read' }, options: list(['id', 'dispute', 'kind', 'description', 'isReceived', 'receivedAt'], ['dispute', 'kind', 'isReceived']) },
   // Risk
   { model: 'RiskFlag', entityType: 'risk_flag', tenantScope: (orgId) => ({ orgId }), bulkActions: ['risk_flag.clear'], navigation: 'Risk', access: { read: 'risk.read' }, options: list(['id', 'entityType', 'entityId', 'org', 'kind', 'severity', 'raisedAt', 'clearedAt'], ['entityType', 'entityId', 'org', 'severity']) },

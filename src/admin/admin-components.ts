@@ -34,6 +34,8 @@ export function createComponents() {
     ExperimentResults: loader.add(EXPERIMENT_RESULTS_COMPONENT, file('experiment-results.tsx')),
     // The Timeline panel on show pages of resources with an entity type (src/timeline/timeline-admin.ts).
     TimelinePanel: loader.add('OpsdeckTimelinePanel', file('timeline-panel.tsx')),
+    // The home page: the operations dashboard (src/dashboard/).
+    Dashboard: loader.add('OpsdeckDashboard', file('dashboard.tsx')),
   };
   // Seed 003's tenant strip (the impersonation banner, the tenant switcher) above the stock top bar,
   // which it renders itself (AdminJS passes it as OriginalComponent).

@@ -269,6 +269,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
     // Where an operator sets up their authenticator and confirms codes; an enrolment-only session lands here.
     pages: { [SECURITY_PAGE]: { component: components.SecurityPage, icon: 'Lock' }, ...consoles.pages },
     env: { ...impersonationEnv(apiRoot), ...consoles.env },
+    // The home page is the operations dashboard (GET /api/dashboard, src/dashboard/).
+    dashboard: { component: components.Dashboard },
     branding: { companyName: 'opsdeck', logo: false, withMadeWithLove: false },
     settings: { defaultPerPage: 20 },
     // Group names are shown as written; AdminJS would otherwise start-case them ("Trust Catalog").

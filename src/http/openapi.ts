@@ -11,6 +11,7 @@ import { IMPERSONATION_OPERATIONS } from '../impersonation/impersonation-openapi
 import { EXPERIMENT_OPERATIONS } from '../experiments/experiment-openapi.js';
 import { API_TOKEN_OPERATIONS, API_TOKEN_SECURITY_SCHEME } from '../auth/api-tokens/api-token-openapi.js';
 import { TIMELINE_OPERATIONS } from '../timeline/timeline-openapi.js';
+import { DASHBOARD_OPERATIONS } from '../dashboard/dashboard-openapi.js';
 import { pluginRouteOperation } from '../platform/plugin-routes.js';
 
 type Json = Record<string, unknown>;
@@ -74,8 +75,9 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
       operation.responses = route.path.endsWith('/bulk') ? { ...asJob, 202: { description: '`{ "job": { "id" } }`; follow it with GET /api/jobs/{id}.' } } : ACTION_RESPONSES;
     }
     if (route.path === '/api/runs/:id/retry') operation.parameters = [...parameters, idempotencyKey];
-    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`]
-      ?? API_TOKEN_OPERATIONS[`${route.method} ${path}`] ?? TIMELINE_OPERATIONS[`${route.method} ${path}`] ?? pluginRouteOperation(route);
+    const key = `${route.method} ${path}`;
+    const extension = IMPERSONATION_OPERATIONS[key] ?? EXPERIMENT_OPERATIONS[key] ?? API_TOKEN_OPERATIONS[key] ?? TIMELINE_OPERATIONS[key]
+      ?? DASHBOARD_OPERATIONS[key] ?? pluginRouteOperation(route);
     if (extension) {
       Object.assign(operation, extension, {
         parameters: [...parameters, ...((extension.parameters as Json[] | undefined) ?? [])],

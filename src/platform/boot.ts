@@ -22,6 +22,7 @@ import { buildRbacModel } from '../rbac/rbac-model.js';
 import { createAuditService } from '../audit/audit-service.js';
 import { startAuditBackground } from '../audit/audit-background.js';
 import { startActionBackground } from '../actions/action-background.js';
+import { startDashboardRefresh } from '../dashboard/dashboard-refresh.js';
 import { createApp } from '../app.js';
 import { createSecretBox } from '../auth/secret-box.js';
 import { sealPlaintextTotpSecrets } from '../auth/mfa-service.js';
@@ -150,7 +151,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     undo.push({ name: 'flag event import', run: flagEvents.stop });
 
     // ---- HTTP
-    const { app, close, actions, impersonation, timeline } = createApp({
+    const { app, close, actions, impersonation, timeline, dashboard } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
       mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags, flagClient: flags,
       unleashAdmin: createUnleashAdmin({ url: unleashUrl, adminToken: secrets.unleashAdminToken }),
@@ -165,6 +166,9 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     // ---- Timeline: the projector follows the audit log, domain events and the packs' sources
     const timelineProjector = timeline.projector.start();
     undo.push({ name: 'timeline projector', run: timelineProjector.stop });
+    // ---- Dashboard and console read models: folded and recomputed every 30 s
+    const dashboardRefresh = startDashboardRefresh({ refresh: dashboard.refresh, logger: logger.child({ component: 'dashboard' }) });
+    undo.push({ name: 'dashboard refresh', run: dashboardRefresh.stop });
     checkpoint();
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {

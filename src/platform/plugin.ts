@@ -18,6 +18,7 @@ import type { SearchSource } from '../search/search-types.js';
 import type { PluginTimeline } from '../timeline/timeline-types.js';
 import type { SystemPrincipalSpec } from '../auth/system-principals.js';
 import type { ScheduledJob } from '../actions/scheduled-jobs.js';
+import type { DashboardFigure, ReadModelRefresh } from '../dashboard/dashboard-types.js';
 import type { PluginRoute } from './plugin-routes.js';
 import type { ConsoleDefinition } from '../consoles/console-types.js';
 
@@ -134,6 +135,10 @@ export type Plugin = {
   search?: SearchSource[];
   /** The pack's customer users as impersonation targets (at most one installed pack declares it). */
   impersonation?: ImpersonationTargets;
+  /** Figures the pack adds to the operations dashboard (src/dashboard/), each with its permission and drill-down. */
+  dashboard?: DashboardFigure[];
+  /** Read models the dashboard's minute job refreshes before computing figures (docs/adr/0019-dashboard-read-models.md). */
+  readModels?: ReadModelRefresh[];
   /**
    * The entity timeline (src/timeline/): which entities an entry about one of the pack's subjects
    * also belongs on (links, resolved in batch), the subject types' read permissions, and the pack's

@@ -67,6 +67,8 @@ export const API_ROUTES = [
   { method: 'DELETE', path: '/api/tokens/:id', permission: 'api_token.manage', summary: 'Revoke an API token: refused from its next call; audited' },
   // The entity timeline (docs/adr/0016-entity-timeline.md): the permission depends on the type, so the service checks it.
   { method: 'GET', path: '/api/entities/:type/:id/timeline', permission: null, summary: 'An entity\'s timeline, newest first, keyset-paginated (needs the read permission of the type\'s resource; checked by the service)' },
+  // The operations dashboard (docs/adr/0019-dashboard-read-models.md): each figure carries its own permission.
+  { method: 'GET', path: '/api/dashboard', permission: null, summary: 'The dashboard\'s figures the caller may see (each figure\'s own permission), from the snapshot refreshed every 30 s, with drill-down links' },
 ] as const satisfies readonly ApiRouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;

@@ -11,7 +11,7 @@ export type StepContext = Pick<RunContext<unknown, unknown>, 'sql' | 'send' | 'a
 
 /** Tables an action may lock: a closed list, because the name is spliced into the SQL. */
 export type LockableTable =
-  | 'orders' | 'payments' | 'organizations' | 'listings' | 'payouts' | 'risk_flags' | 'customer_users' | 'shipments';
+  | 'orders' | 'payments' | 'organizations' | 'listings' | 'payouts' | 'risk_flags' | 'customer_users' | 'disputes' | 'shipments';
 
 /**
  * How a row is locked. `NO KEY UPDATE` is what an UPDATE of non-key columns takes anyway: it

@@ -2,6 +2,9 @@
 import type { ActionDefinition } from '../../../src/actions/define-action.js';
 import { customerUserSuspendAction } from './customer-user-suspend.js';
 import { customerUserUnsuspendAction } from './customer-user-unsuspend.js';
+import { disputeMarkEvidenceReceivedAction } from './dispute-mark-evidence-received.js';
+import { disputeRequestEvidenceAction } from './dispute-request-evidence.js';
+import { disputeResolveAction } from './dispute-resolve.js';
 import { listingReinstateAction } from './listing-reinstate.js';
 import { listingTakedownAction } from './listing-takedown.js';
 import { orderCancelAction } from './order-cancel.js';
@@ -45,6 +48,9 @@ export const marketplaceActions: ActionDefinition[] = [
   caseTransitionAction,
   orderNonFulfilmentNotifyAction,
   orderNonFulfilmentCancelAction,
+  disputeResolveAction,
+  disputeRequestEvidenceAction,
+  disputeMarkEvidenceReceivedAction,
   shipmentRetryLabelAction,
   shipmentUpdateMetadataAction,
   shipmentOpenInvestigationAction,

@@ -5,7 +5,7 @@
 // against the model: a field missing or misspelt here is a compile error, not a quietly different
 // audit row. pg gives the same value types Prisma did for these columns (int4 as number,
 // timestamptz as Date, enums and text as strings).
-import type { CustomerUser, LedgerEntry, Listing, Order, Organization, Payment, Payout, PayoutHold, Refund, RiskFlag, Shipment, ShipmentInvestigation } from '@prisma/client';
+import type { CustomerUser, Dispute, DisputeEvidence, LedgerEntry, Listing, Order, Organization, Payment, Payout, PayoutHold, Refund, RiskFlag, Shipment, ShipmentInvestigation } from '@prisma/client';
 import type { SqlTag } from '../../../src/actions/define-action.js';
 
 /** Text spliced into a statement as is: only this pack's constants (column lists, table names, lock modes), never input. */
@@ -100,6 +100,16 @@ export const riskFlagColumns = selectList<RiskFlag>({
 export const customerUserColumns = selectList<CustomerUser>({
   id: 'id', email: 'email', name: 'name', phone: 'phone', organizationId: 'organization_id', status: 'status',
   suspendedAt: 'suspended_at', suspendedBy: 'suspended_by', suspendReason: 'suspend_reason', createdAt: 'created_at',
+});
+
+export const disputeColumns = selectList<Dispute>({
+  id: 'id', orderId: 'order_id', kind: 'kind', status: 'status', slaDueAt: 'sla_due_at', resolution: 'resolution',
+  resolvedAt: 'resolved_at', createdAt: 'created_at',
+});
+
+export const disputeEvidenceColumns = selectList<DisputeEvidence>({
+  id: 'id', disputeId: 'dispute_id', kind: 'kind', description: 'description', isReceived: 'is_received',
+  receivedAt: 'received_at', createdAt: 'created_at',
 });
 
 export const shipmentColumns = selectList<Shipment>({

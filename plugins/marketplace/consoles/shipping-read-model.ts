@@ -52,6 +52,8 @@ const INVESTIGATION = `(SELECT i.id FROM shipment_investigations i WHERE i.shipm
 // The queue predicates, exactly as the partial indexes state them (so the planner can use them).
 const FAILED = (kind: string) => `s.failure_kind = '${kind}'`;
 const IN_FLIGHT = `s.status IN ('label_purchased', 'in_transit', 'exception') AND s.delivered_at IS NULL AND s.tracking_number IS NOT NULL`;
+/** "Tracking stale", the one definition (the queue, its count, the dashboard's figure): `threshold` names the parameter holding now minus the stale hours. */
+export const trackingStaleSql = (threshold: string) => `${IN_FLIGHT} AND ${TRACKED} < ${threshold}`;
 const OPEN_NOT_RECEIVED = `d.kind = 'not_received' AND d.status IN ('open', 'awaiting_evidence', 'under_review')`;
 
 type Row = Omit<QueueItem, 'createdAt' | 'shippedAt' | 'deliveredAt' | 'trackedAt' | 'labelRequestedAt'> & {

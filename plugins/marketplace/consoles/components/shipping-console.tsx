@@ -71,7 +71,7 @@ const Queue = ({ queue, carrier }: { queue: string; carrier: string }) => {
 
 const ShippingConsole = () => {
   const summary = useConsoleData<Summary>('shipping', '/summary');
-  const [queue, setQueue] = useState('label_purchase_failed');
+  const [queue, setQueue] = useState(new URLSearchParams(window.location.search).get('queue') ?? 'label_purchase_failed');
   const [carrier, setCarrier] = useState('');
   return (
     <ConsoleFrame title="Shipping console">
