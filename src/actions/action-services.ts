@@ -29,7 +29,7 @@ export function createActionServices({ db, audit, auth, logger, rbac, plugins, g
   const runner = createActionRunner({ db, audit, idempotency, outbox, actions: rbac.actions, logger, gate, platform });
   const runs = createRunService({ prisma: db.prisma, audit, idempotency, runner });
   const approvals = createApprovalService({ prisma: db.prisma, audit, auth, idempotency, runner });
-  const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate });
+  const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate, platform });
   return { boss, outbox, idempotency, runner, runs, approvals, bulk };
 }
 
