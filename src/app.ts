@@ -151,7 +151,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     ...requestSecurity.admin,
     refreshOperator({ auth }),
     impersonation.adminMiddleware({ logoutPath: admin.options.logoutPath.slice(admin.options.rootPath.length) }),
-    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }, ...extraResourceGuards([flagAdmin], rbac.actions)], audit }),
+    createAdminAccessGuard({ resources: [...rbac.resources, { model: 'AuditLog', access: { read: 'audit.read' } }, { model: EXPERIMENTS_RESOURCE_ID, access: { read: 'experiment.read' } }], audit }),
+    createAdminAccessGuard({ resources: extraResourceGuards([flagAdmin], rbac.actions), audit }),
     componentsBundle(admin),
     createAdminRouter({ admin, login: operatorSecurity.login, session, logger, sessionAudit }),
   );
