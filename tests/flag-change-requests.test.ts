@@ -63,8 +63,8 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
   return check();
 }
 
-const submit = (agent: request.Agent, key: string, input: Record<string, unknown>, reasonCode = 'planned_release') =>
-  agent.post('/api/actions/flag.change').set('Idempotency-Key', randomUUID()).send({ target: { type: 'flag', id: key }, input, reasonCode });
+const submit = (agent: request.Agent, key: string, input: Record<string, unknown>, reasonCode = 'planned_release', idempotencyKey = randomUUID()) =>
+  agent.post('/api/actions/flag.change').set('Idempotency-Key', idempotencyKey).send({ target: { type: 'flag', id: key }, input, reasonCode });
 const stored = async () => {
   const { rows } = await db.pool.query(`SELECT (SELECT count(*) FROM approval_requests)::int AS approvals, (SELECT count(*) FROM action_runs)::int AS runs`);
   return rows[0] as { approvals: number; runs: number };
@@ -121,7 +121,13 @@ it('refuses an operator without flag.change (403), and input Unleash does not ma
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'validation_failed', detail: expect.stringMatching(detail) });
   }
+  // In bulk too: each target is checked before the job is stored.
+  const bulk = await requester.agent.post('/api/actions/flag.change/bulk').set('Idempotency-Key', randomUUID())
+    .send({ targets: [{ type: 'flag', id: 'opsdeck.impersonation' }, { type: 'flag', id: 'no-such-flag' }], input: { kind: 'enable', environment: 'development' }, reasonCode: 'planned_release' })
+    .expect(422);
+  expect(bulk.body.detail).toMatch(/Unleash has no flag no-such-flag/);
   expect(await stored()).toEqual(before);
+  expect((await db.pool.query('SELECT count(*)::int AS n FROM bulk_jobs')).rows[0].n).toBe(0);
 }, 30_000);
 
 it('cannot be approved by its requester; approved by a second operator it shows in Unleash and in the flag client, audited with both people', async () => {
@@ -177,10 +183,20 @@ it('sets the rollout percentage of the flexibleRollout strategy', async () => {
 }, 30_000);
 
 it('with Unleash unreachable at apply time leaves a failed run, audited as failed, that a retry applies later', async () => {
-  const requested = await submit(requester.agent, experimentFlag, { kind: 'variants', environment: 'development', weights: { control: 200, treatment: 800 } }).expect(202);
+  const change = { kind: 'variants', environment: 'development', weights: { control: 200, treatment: 800 } };
+  const submissionKey = randomUUID();
+  const requested = await submit(requester.agent, experimentFlag, change, 'planned_release', submissionKey).expect(202);
   const approvalId = requested.body.approval.id as string;
   await supervisor.stop();
   try {
+    // A replay is answered from the store, without Unleash; a new request cannot be checked: 503, nothing stored.
+    const replay = await submit(requester.agent, experimentFlag, change, 'planned_release', submissionKey).expect(202);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.approval.id).toBe(approvalId);
+    const before = await stored();
+    expect((await submit(requester.agent, experimentFlag, change).expect(503)).body.code).toBe('unleash_unavailable');
+    expect(await stored()).toEqual(before);
+
     const approved = await approver.agent.post(`/api/approvals/${approvalId}/approve`).send({}).expect(200);
     expect(approved.body.approval.status).toBe('approved');
     expect(approved.body.problem).toMatchObject({ code: 'unleash_unavailable', status: 503 });

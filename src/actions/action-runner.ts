@@ -274,6 +274,11 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
     }
   }
 
+  const releasing = (keyScope: KeyScope) => async (err: unknown): Promise<never> => {
+    await idempotency.release(keyScope);
+    throw err;
+  };
+
   async function submit({ actionId, operator, idempotencyKey, body }: ActionRequest): Promise<ActionResponse> {
     try {
       const action = byId.get(actionId);
@@ -289,11 +294,12 @@ export function createActionRunner({ db, audit, idempotency, outbox, actions, lo
       if (action.flag && gate) await gate.require(action.flag, { actor, entityType: 'action', entityId: action.id, what: action.title });
       const key = checkIdempotencyKey(idempotencyKey);
       const request = parseActionRequest(action, body);
-      // Checks against outside systems: refused here, nothing is claimed or stored.
-      if (action.validate) await action.validate({ input: request.input, target: request.target, actor, platform });
       const keyScope = { operatorId: operator.id, scope: action.id, key };
       const claim = await idempotency.claim(keyScope, requestHash(body));
       if (claim.kind === 'replay') return { status: claim.status, body: claim.body, isReplay: true };
+      // Checks against outside systems (after the claim: a replay never calls them); a refusal
+      // gives the key back, and nothing is stored.
+      if (action.validate) await action.validate({ input: request.input, target: request.target, actor, platform }).catch(releasing(keyScope));
       return await execute({ action, actor, request, keyScope });
     } catch (err) {
       if (err instanceof AppError) return problemResponse(err);

@@ -30,7 +30,7 @@ export function createActionServices({ db, audit, auth, logger, rbac, plugins, g
   const runner = createActionRunner({ db, audit, idempotency, outbox, actions: rbac.actions, logger, gate, platform });
   const runs = createRunService({ prisma: db.prisma, audit, idempotency, runner });
   const approvals = createApprovalService({ prisma: db.prisma, audit, auth, idempotency, runner });
-  const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate });
+  const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate, platform });
   // Packs' workflows run actions as their system principals, on pg-boss's cron (docs/adr/0017).
   const system = createSystemRunner({ pool: db.pool, runner });
   const scheduled = { jobs: plugins.flatMap((p) => p.scheduledJobs ?? []), deps: { pool: db.pool, system, logger } };

@@ -20,7 +20,7 @@ import { can } from '../rbac/access.js';
 import { actorOf, type Execution, type ExecutionResult } from './action-runner.js';
 import { problemResponse, unknownAction } from './action-errors.js';
 import { parseActionRequest } from './action-request.js';
-import { targetTypes, type ActionDefinition } from './define-action.js';
+import { targetTypes, type ActionDefinition, type ActionPlatform } from './define-action.js';
 import { checkIdempotencyKey, requestHash, type IdempotencyStore } from './idempotency.js';
 import { bossExecutor } from './outbox.js';
 import { BULK_QUEUE, createBulkWorker, type BulkJobMessage, type BulkJobPayload } from './bulk-worker.js';
@@ -90,7 +90,7 @@ export function bulkJobView(job: BulkJob, targets?: BulkJobTarget[]) {
   };
 }
 
-export function createBulkJobService({ pool, prisma, audit, auth, idempotency, runner, boss, logger, chunkSize, lanes, gate }: {
+export function createBulkJobService({ pool, prisma, audit, auth, idempotency, runner, boss, logger, chunkSize, lanes, gate, platform = { unleash: null } }: {
   pool: pg.Pool;
   prisma: PrismaClient;
   audit: AuditService;
@@ -104,6 +104,8 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
   lanes?: number;
   /** Kill switches: `opsdeck.bulk-actions` and the action's own flag (src/flags/feature-gate.ts). */
   gate?: FeatureGate;
+  /** For actions' `validate` (define-action.ts ActionPlatform). */
+  platform?: ActionPlatform;
 }) {
   const worker = createBulkWorker({ pool, prisma, audit, auth, runner, boss, logger, chunkSize, lanes });
 
@@ -130,6 +132,15 @@ export function createBulkJobService({ pool, prisma, audit, auth, idempotency, r
       const keyScope = { operatorId: operator.id, scope: `bulk:${action.id}`, key };
       const claim = await idempotency.claim(keyScope, requestHash(body));
       if (claim.kind === 'replay') return { status: claim.status, body: claim.body, isReplay: true };
+      // An action's checks against outside systems (define-action.ts `validate`), per target, before the job is stored.
+      if (action.validate) {
+        try {
+          for (const target of request.targets) await action.validate({ input: request.input, target, actor, platform });
+        } catch (err) {
+          await idempotency.release(keyScope);
+          throw err;
+        }
+      }
 
       const jobId = randomUUID();
       const payload: BulkJobPayload = { input: request.input, reasonCode: request.reasonCode, note: request.note, impersonatedUserId: actor.impersonatedUserId };

@@ -54,7 +54,7 @@ export type ActionPlatform = {
   unleash: UnleashAdmin | null;
 };
 
-/** What `validate` sees: the parsed request, before anything is claimed or stored. */
+/** What `validate` sees: the parsed request, before anything is stored. */
 export type ValidationContext<I> = { input: I; target: ActionTarget; actor: ActionActor; platform: ActionPlatform };
 
 export type ActionContext<I> = {
@@ -144,8 +144,9 @@ export type ActionDefinition<I = any, S = any, R extends Record<string, unknown>
   policy?: ActionPolicy<I, S>;
   /**
    * Checks the input against the world outside the database (e.g. the flag as Unleash has it) when
-   * the request is submitted, before the idempotency claim: a 422 here stores nothing (no run, no
-   * approval request). Not called again when an approved request executes: load/run check then.
+   * the request is submitted (in bulk: per target), right after the idempotency claim, which a refusal
+   * gives back: a 422 here stores nothing (no run, no approval request, no job). A replay never calls
+   * it. Not called again when an approved request executes: load/run check then.
    */
   validate?: (ctx: ValidationContext<I>) => Promise<void>;
   /**

@@ -1,16 +1,16 @@
 // When a support case or a dispute counts as "in breach of its SLA": defined once, here, for the
 // dashboard's figures, the disputes queue and their drill-downs.
 //
-// Support cases: the table has only `sla_first_response_due_at` today; a case still waiting on us
-// (open, waiting on buyer or seller) past that time is in breach. When cases record their first
-// response (`first_responded_at`) and breach time (`sla_breached_at`), this is the one place to
-// switch: breached = sla_breached_at IS NOT NULL AND status still open-ish.
+// Support cases: a case still open (open, waiting on buyer or seller) is in breach once the minute
+// sweep marked it (`sla_breached_at`, plugins/marketplace/support/sla-breach-sweep.ts), or when it
+// is past its first-response due time unanswered and the sweep has not come round yet.
 
 export const OPEN_SUPPORT_CASE_STATUSES = ['open', 'waiting_on_buyer', 'waiting_on_seller'] as const;
 
 /** SQL condition over `support_cases` (alias `c`); `now` names the parameter holding the current time (`$1`). */
 export const supportCaseBreachedSql = (now: string) =>
-  `c.status IN ('open', 'waiting_on_buyer', 'waiting_on_seller') AND c.sla_first_response_due_at < ${now}`;
+  `c.status IN ('open', 'waiting_on_buyer', 'waiting_on_seller')
+   AND (c.sla_breached_at IS NOT NULL OR (c.first_responded_at IS NULL AND c.sla_first_response_due_at < ${now}))`;
 
 /** Disputes that still need work; resolved and closed ones have no SLA clock. */
 export const OPEN_DISPUTE_STATUSES = ['open', 'awaiting_evidence', 'under_review'] as const;
