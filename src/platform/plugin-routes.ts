@@ -74,9 +74,9 @@ export function definePluginRoute<Q, P>(route: PluginRoute<Q, P>): PluginRoute<Q
 }
 
 /** The route table entry (src/rbac/api-routes.ts shape) of an installed route. */
-export const routeAccess = (route: InstalledPluginRoute): ApiRouteAccess & Pick<PluginRoute, 'openapi' | 'sample' | 'flag'> & { query?: z.ZodType } => ({
+export const routeAccess = (route: InstalledPluginRoute): ApiRouteAccess & Pick<PluginRoute, 'openapi' | 'sample' | 'flag' | 'isRefusedDuringImpersonation'> & { query?: z.ZodType } => ({
   method: route.method, path: route.fullPath, permission: route.permission, summary: route.summary,
-  openapi: route.openapi, sample: route.sample, flag: route.flag, query: route.query,
+  openapi: route.openapi, sample: route.sample, flag: route.flag, query: route.query, isRefusedDuringImpersonation: route.isRefusedDuringImpersonation,
 });
 
 /** Problems in the installed routes (a path twice, a path outside /api's shape); the start refuses them. */
@@ -134,7 +134,7 @@ export function createPluginRouter({ routes, guard, authenticated, gate, service
  * zod schema the route validates with), a 422 when it validates anything, a feature_disabled note
  * when flagged, and the route's own `openapi` extras. Null for core routes.
  */
-export function pluginRouteOperation(route: ApiRouteAccess & { openapi?: Record<string, unknown>; query?: z.ZodType; flag?: string }): Record<string, unknown> | null {
+export function pluginRouteOperation(route: ApiRouteAccess & { openapi?: Record<string, unknown>; query?: z.ZodType; flag?: string; isRefusedDuringImpersonation?: boolean }): Record<string, unknown> | null {
   if (!('openapi' in route || 'query' in route || 'flag' in route)) return null;
   const schema = route.query ? (toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, object>; required?: string[] }) : null;
   const parameters = Object.entries(schema?.properties ?? {}).map(([name, property]) => ({
@@ -147,7 +147,13 @@ export function pluginRouteOperation(route: ApiRouteAccess & { openapi?: Record<
     parameters: [...parameters, ...((own.parameters as object[] | undefined) ?? [])],
     responses: {
       ...(route.query ? { 422: problem('`validation_failed`: a bad query parameter, named.') } : {}),
-      ...(route.flag ? { 403: problem(`Not permitted (\`forbidden\`), or flag ${route.flag} is off (\`feature_disabled\`); both audited.`) } : {}),
+      ...(route.flag || route.isRefusedDuringImpersonation ? {
+        403: problem([
+          'Not permitted (`forbidden`, audited)',
+          ...(route.flag ? [`flag ${route.flag} is off (\`feature_disabled\`, audited)`] : []),
+          ...(route.isRefusedDuringImpersonation ? ['the caller impersonates a customer (`impersonation_read_only`: a view across customers)'] : []),
+        ].join('; or ') + '.'),
+      } : {}),
       ...(own.responses as Record<string, unknown> | undefined),
     },
   };
