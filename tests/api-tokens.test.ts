@@ -134,6 +134,14 @@ it('refuses token calls while opsdeck.experiments-ingest is off, naming the toke
   expect((await denials()).filter((d) => d.reason_code === 'feature_disabled')).toEqual([expect.objectContaining({ operator_id: null, operator_roles: [`token:${id}`], entity_id: KEY })]);
 });
 
+it('documents the bearer scheme and the token routes in GET /api/openapi.json', async () => {
+  const doc = (await admin.get('/api/openapi.json').expect(200)).body;
+  expect(doc.components.securitySchemes.apiToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+  expect(doc.paths['/api/experiments/{key}/events'].post.security).toEqual([{ apiToken: [] }, { session: [] }]);
+  expect(doc.paths['/api/tokens'].post).toMatchObject({ 'x-permission': 'api_token.manage', requestBody: { required: true } });
+  expect(Object.keys(doc.paths['/api/tokens/{id}'])).toEqual(['delete']);
+});
+
 describe('npm run operator -- token', () => {
   const run = promisify(execFile);
   let dataDir: string;

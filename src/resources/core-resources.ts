@@ -62,6 +62,20 @@ export const coreResources: ResourceDefinition[] = [
     },
   },
   {
+    // Machine clients' API tokens (src/auth/api-tokens/): who holds which scope, last use, revocation.
+    // Read-only here: tokens are created (shown once) and revoked through the API or the CLI.
+    model: 'ApiToken',
+    navigation: 'Administration',
+    secretFields: ['tokenHash'],
+    access: { read: 'api_token.read' },
+    options: {
+      listProperties: ['id', 'name', 'prefix', 'scope', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      filterProperties: ['name', 'scope', 'createdAt', 'revokedAt'],
+      showProperties: ['id', 'name', 'prefix', 'scope', 'createdById', 'createdAt', 'lastUsedAt', 'revokedAt', 'revokedById'],
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+    },
+  },
+  {
     // The Approvals inbox. Everyone may open it, and sees only their own requests and those they
     // could decide (the same rule as GET /api/approvals), whatever they filter or search for.
     // Read-only: a request changes only by a decision (Approve / Deny, approvals.decide).
