@@ -62,12 +62,13 @@ export const coreResources: ResourceDefinition[] = [
     },
   },
   {
-    // Machine clients' API tokens (src/auth/api-tokens/): who holds which scope, last use, revocation.
-    // Read-only here: tokens are created (shown once) and revoked through the API or the CLI.
+    // Machine clients' API tokens (src/auth/api-tokens/): who holds which scope, last use, revocation,
+    // and a Revoke (the same service as DELETE /api/tokens/:id). Tokens are created through the API
+    // or the CLI, which show the secret once; no new, edit or delete here.
     model: 'ApiToken',
     navigation: 'Administration',
     secretFields: ['tokenHash'],
-    access: { read: 'api_token.read' },
+    access: { read: 'api_token.read', actions: { revoke: 'api_token.manage' } },
     options: {
       listProperties: ['id', 'name', 'prefix', 'scope', 'createdAt', 'lastUsedAt', 'revokedAt'],
       filterProperties: ['name', 'scope', 'createdAt', 'revokedAt'],
