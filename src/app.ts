@@ -131,14 +131,14 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const timeline = createTimeline({ db, audit, rbac, plugins, logger });
   const dashboard = createDashboard({ pool: db.pool, config, plugins });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
+  // Client apps post experiment events with an API token (src/auth/api-tokens/).
+  const tokens = createApiTokenService({ pool: db.pool, audit });
   const flagAdmin = createFlagAdminResource({ catalog: flagCatalog, flags: flagClient });
   const admin = createAdmin({
-    prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin, flags,
+    prisma: db.prisma, audit, rbac, actions, security: operatorSecurity.admin, flags, tokens,
     extraResources: [createAuditAdminResource({ pool: db.pool, piiLookup: buildAuditPiiLookup(rbac.resources) }), createExperimentAdminResource({ prisma: db.prisma }), flagAdmin],
   });
   const impersonation = createImpersonation({ config, db, audit, auth, plugins, actions: rbac.actions, privateKey: impersonationJwtKey, logger, gate });
-  // Client apps post experiment events with an API token (src/auth/api-tokens/).
-  const tokens = createApiTokenService({ pool: db.pool, audit });
   const requestSecurity = createRequestSecurity({
     config, pool: db.pool, audit, logger, adminLoginPath: admin.options.loginPath.slice(admin.options.rootPath.length),
     isTokenCall: (req) => hasBearerToken(req) && isExperimentEventsPath(req.path),

@@ -19,10 +19,10 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 7 });
   app = createTestApp(db);
-  // Support agent, plus the sessions screen (an administrators' screen) and the audit log's readers'
-  // Impersonations screen, so that every resource lists.
+  // Support agent, plus the sessions and API tokens screens (administrators' screens) and the audit
+  // log's readers' Impersonations screen, so that every resource lists.
   const op = await createOperator(db, { roles: ['support_agent', 'session_viewer'] });
-  await db.prisma.role.update({ where: { key: 'session_viewer' }, data: { permissions: ['session.read', 'audit.read'] } });
+  await db.prisma.role.update({ where: { key: 'session_viewer' }, data: { permissions: ['session.read', 'audit.read', 'api_token.read'] } });
   agent = request.agent(app);
   const login = await agent.post('/admin/login').type('form').send(await credentials(op));
   expect(login.status).toBe(302);
@@ -45,6 +45,8 @@ describe('AdminJS backoffice', () => {
     'Experiment', 'ExperimentVariant', 'ExperimentEvent', 'ExperimentUser', 'ExperimentTally',
     // The timeline's read model: shown through the Timeline panel of each entity (src/timeline/).
     'TimelineEntry', 'TimelineCheckpoint',
+    // The Unleash event import's bookkeeping.
+    'FlagEventCursor',
   ];
 
   it('covers every Prisma model but the operator-role join table, the runner\'s bookkeeping and login security\'s internals', () => {

@@ -134,6 +134,33 @@ it('refuses token calls while opsdeck.experiments-ingest is off, naming the toke
   expect((await denials()).filter((d) => d.reason_code === 'feature_disabled')).toEqual([expect.objectContaining({ operator_id: null, operator_roles: [`token:${id}`], entity_id: KEY })]);
 });
 
+it('lists tokens without their hash in the backoffice, and revokes one there for api_token.manage, audited', async () => {
+  const { token, id } = await newToken('backoffice');
+  const show = await admin.get(`/admin/api/resources/ApiToken/records/${id}/show`).expect(200);
+  expect(show.body.record.params).toMatchObject({ name: 'backoffice', scope: 'experiments:ingest', prefix: token.slice(0, 10) });
+  expect(show.body.record.params.tokenHash).toBeUndefined();
+  expect(show.body.record.recordActions.map((a: { name: string }) => a.name)).toContain('revoke');
+  const { agent: reader } = await loginAs(app, db, ['support_agent']);
+  expect((await reader.post(`/admin/api/resources/ApiToken/records/${id}/revoke`)).status).toBe(403);
+  await post(token).send(batch('b-1')).expect(200);
+
+  const revoked = await admin.post(`/admin/api/resources/ApiToken/records/${id}/revoke`).expect(200);
+  expect(revoked.body.notice).toMatchObject({ type: 'success' });
+  await post(token).send(batch('b-2')).expect(401);
+  const again = await admin.post(`/admin/api/resources/ApiToken/records/${id}/revoke`).expect(200);
+  expect(again.body.notice).toMatchObject({ type: 'error' });
+  const audit = (await db.pool.query(`SELECT operator_id FROM audit.inbox WHERE action = 'api_token.revoke' AND entity_id = $1`, [String(id)])).rows;
+  expect(audit).toEqual([{ operator_id: adminId }]);
+});
+
+it('documents the bearer scheme and the token routes in GET /api/openapi.json', async () => {
+  const doc = (await admin.get('/api/openapi.json').expect(200)).body;
+  expect(doc.components.securitySchemes.apiToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+  expect(doc.paths['/api/experiments/{key}/events'].post.security).toEqual([{ apiToken: [] }, { session: [] }]);
+  expect(doc.paths['/api/tokens'].post).toMatchObject({ 'x-permission': 'api_token.manage', requestBody: { required: true } });
+  expect(Object.keys(doc.paths['/api/tokens/{id}'])).toEqual(['delete']);
+});
+
 describe('npm run operator -- token', () => {
   const run = promisify(execFile);
   let dataDir: string;

@@ -1,8 +1,9 @@
 // Unleash's event log imported into the audit log, against a real Unleash (a supervised child) and
 // the app's restricted database role: a toggle and a strategy change made through Unleash's Admin
 // API become audit rows (actor unleash:<who>, flag.<event type>, entity flag/<name>, before/after),
-// visible in GET /api/audit?entityType=flag; a second run adds nothing; later changes import alone;
-// two importers at once import each event once; a failed append leaves neither rows nor cursor.
+// visible in GET /api/audit?entityType=flag and on the backoffice's audit screen; a second run adds
+// nothing; later changes import alone; two importers at once import each event once; a failed
+// append leaves neither rows nor cursor.
 import { randomBytes } from 'node:crypto';
 import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
 import { createFlagEventImport, UNLEASH_EVENT_SOURCE } from '../src/flags/flag-event-import.js';
@@ -124,4 +125,9 @@ it('shows the imported rows in GET /api/audit?entityType=flag', async () => {
   const actions = res.body.items.map((i: { action: string }) => i.action);
   expect(actions).toEqual(expect.arrayContaining(['flag.feature-created', 'flag.feature-environment-disabled', 'flag.feature-environment-enabled']));
   expect(res.body.items[0]).toMatchObject({ operatorId: null, operatorRoles: [expect.stringMatching(/^unleash:/)], entityType: 'flag', entityId: 'marketplace.refunds' });
+  // ...and on the backoffice's audit screen.
+  const screen = await agent.get('/admin/api/resources/AuditLog/actions/list').query({ 'filters.entityType': 'flag', 'filters.entityId': 'marketplace.refunds' }).expect(200);
+  const records = screen.body.records.map((r: { params: Record<string, unknown> }) => r.params);
+  expect(records.map((r: { action: string }) => r.action)).toEqual(expect.arrayContaining(['flag.feature-created', 'flag.feature-environment-disabled']));
+  expect(records.every((r: { operatorRoles: string; entityId: string }) => /^unleash:/.test(r.operatorRoles) && r.entityId === 'marketplace.refunds')).toBe(true);
 }, 30_000);

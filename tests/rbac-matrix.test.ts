@@ -135,6 +135,8 @@ beforeAll(async () => {
   await db.prisma.impersonation.create({
     data: { id: randomUUID(), operatorId: operators[0].id, targetUserId: 1, reasonCode: 'other', note: 'matrix test', sessionId: '0'.repeat(64), expiresAt: new Date(), endedAt: new Date(), endReason: 'ended' },
   });
+  // An API token for the API tokens screen (made by the API or the CLI, never by demo data).
+  await db.pool.query(`INSERT INTO api_tokens (name, token_hash, prefix, scope) VALUES ('matrix', repeat('0', 64), 'odt_matrix', 'experiments:ingest')`);
   await Promise.all(
     matrix.roles.map(async (role, i) => {
       operatorIds.set(role.key, operators[i].id);

@@ -42,6 +42,8 @@ import type { FlagKey } from '../flags/flag-catalog.js';
 import { isFlagOnFor } from '../flags/flag-gating.js';
 import { timelineProperties, withTimelineShown } from '../timeline/timeline-admin.js';
 import { consolePages } from '../consoles/console-pages.js';
+import type { ApiTokenService } from '../auth/api-tokens/api-token-service.js';
+import { apiTokenAdmin } from '../auth/api-tokens/api-token-admin.js';
 
 AdminJS.registerAdapter({ Database, Resource: PrismaResource });
 
@@ -89,8 +91,9 @@ function mergeActions(a: Record<string, ActionOptions>, b: Record<string, Action
  * (from the actions targeting its entity type), and the behaviour of the core's inbox and runs
  * screens (their services are only known here).
  */
-function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma, components, apiRoot, security, flags }: {
+function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma, components, apiRoot, security, flags, tokens }: {
   rbac: RbacModel; services: AdminActionServices; prisma: PrismaClient; components: AdminComponents; apiRoot: string; security?: AdminSecurity; flags?: FlagService;
+  tokens?: Pick<ApiTokenService, 'revoke'>;
 }): { actions: Record<string, ActionOptions>; properties: Record<string, PropertyOptions> } {
   const runner = runnerActions({ definition, actions: rbac.actions, runner: services.runner, components, apiRoot, stepUp: security?.stepUp, flags });
   // A retry of a step-up action from Runs & exceptions needs the step-up too (proved on the Security page).
@@ -111,6 +114,7 @@ function serviceOptions(definition: ResourceDefinition, { rbac, services, prisma
     definition.model === 'ApprovalRequest' ? approvalAdmin({ approvals: services.approvals, prisma, components, needsStepUp: approvalNeedsStepUp })
     : definition.model === 'ActionRun' ? { ...runAdmin({ runs: services.runs, components, needsStepUp: retryNeedsStepUp }), properties: {} }
     : definition.model === 'OperatorSession' && security ? { ...sessionAdmin({ sessions: security.sessions }), properties: {} }
+    : definition.model === 'ApiToken' && tokens ? { ...apiTokenAdmin({ tokens }), properties: {} }
     : { actions: {}, properties: {} };
   return { actions: { ...runner, ...impersonate, ...core.actions }, properties: core.properties };
 }
@@ -177,7 +181,7 @@ export function extraResourceGuards(extras: readonly ExtraAdminResource[], actio
 }
 
 /** The backoffice over the core's resources and those of every installed plugin. */
-export function createAdmin({ prisma, audit, rbac, actions: services, security, flags, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
+export function createAdmin({ prisma, audit, rbac, actions: services, security, flags, tokens, extraResources = [], rootPath = '/admin', apiRoot = '/api' }: {
   prisma: PrismaClient;
   /** The runner, approvals and runs: action buttons call the same services as the HTTP API. */
   actions: AdminActionServices;
@@ -189,6 +193,8 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
   security?: AdminSecurity;
   /** Flag evaluation: resources and action buttons behind a switched-off flag are hidden (src/flags/flag-gating.ts). */
   flags?: FlagService;
+  /** The API tokens screen's Revoke (src/auth/api-tokens/); without it the screen is read-only. */
+  tokens?: Pick<ApiTokenService, 'revoke'>;
   /** Resources not backed by a Prisma model (the audit log), appended as they are (plus their runner buttons). */
   extraResources?: ExtraAdminResource[];
   rootPath?: string;
@@ -222,7 +228,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
             .map((f) => [f.name, { isSortable: false, ...definition.options?.properties?.[f.name] }]),
         )
       : {};
-    const service = serviceOptions(definition, { rbac, services, prisma, components, apiRoot, security, flags });
+    const service = serviceOptions(definition, { rbac, services, prisma, components, apiRoot, security, flags, tokens });
     const configured = mergeActions((definition.options?.actions ?? {}) as Record<string, ActionOptions>, service.actions);
     return {
       resource: {

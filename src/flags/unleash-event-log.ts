@@ -2,9 +2,9 @@
 // /api/admin/search/events, the supported endpoint (the older /api/admin/events is deprecated and
 // answers only the last 100 events). It pages newest first with limit/offset (the order is not a
 // parameter in 7.5) and has no "id greater than" filter, but it filters on a list of ids
-// (`id=IS_ANY_OF:1,2,3`). Event ids come from one sequence, so we read forward in id ranges:
-// the newest id first (one event), then the next range of ids after the cursor. Memory and
-// requests stay bounded however long the history is, and no offset can shift under us.
+// (`id=IS_ANY_OF:1,2,3`). Event ids come from one sequence, so we read forward in id ranges: the
+// newest id first (among the latest events), then the next range of ids after the cursor. Memory
+// and requests stay bounded however long the history is, and no offset can shift under us.
 
 /** An event as the search endpoint answers it (the fields we use). */
 export type UnleashEvent = {
@@ -47,8 +47,10 @@ export async function readEventRange({ url, adminToken, afterId, rangeSize = 200
   /** Ids per request: 200 keep the query string near 1.5 kB. */
   rangeSize?: number;
 }): Promise<{ events: UnleashEvent[]; newestId: number; rangeEnd: number }> {
-  const [newest] = await search(url, adminToken, 'limit=1');
-  const newestId = newest?.id ?? 0;
+  // The newest page is sorted by creation time, which concurrent writes in Unleash can order
+  // differently from ids: the highest id among the latest few, not the first one.
+  const latest = await search(url, adminToken, 'limit=20');
+  const newestId = latest.reduce((max, e) => Math.max(max, e.id), 0);
   if (newestId <= afterId) return { events: [], newestId, rangeEnd: afterId };
   const rangeEnd = Math.min(newestId, afterId + rangeSize);
   const ids = Array.from({ length: rangeEnd - afterId }, (_, i) => afterId + 1 + i);

@@ -62,6 +62,21 @@ export const coreResources: ResourceDefinition[] = [
     },
   },
   {
+    // Machine clients' API tokens (src/auth/api-tokens/): who holds which scope, last use, revocation,
+    // and a Revoke (the same service as DELETE /api/tokens/:id). Tokens are created through the API
+    // or the CLI, which show the secret once; no new, edit or delete here.
+    model: 'ApiToken',
+    navigation: 'Administration',
+    secretFields: ['tokenHash'],
+    access: { read: 'api_token.read', actions: { revoke: 'api_token.manage' } },
+    options: {
+      listProperties: ['id', 'name', 'prefix', 'scope', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      filterProperties: ['name', 'scope', 'createdAt', 'revokedAt'],
+      showProperties: ['id', 'name', 'prefix', 'scope', 'createdById', 'createdAt', 'lastUsedAt', 'revokedAt', 'revokedById'],
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+    },
+  },
+  {
     // The Approvals inbox. Everyone may open it, and sees only their own requests and those they
     // could decide (the same rule as GET /api/approvals), whatever they filter or search for.
     // Read-only: a request changes only by a decision (Approve / Deny, approvals.decide).

@@ -95,13 +95,13 @@ export function createApiTokenService({ pool, audit }: { pool: pg.Pool; audit: P
      * (`access.denied`, actor `token:<id>` when the token is known).
      */
     async authenticate({ token, scope, route }: { token: string; scope: ApiTokenScope; route: string }): Promise<ApiTokenPrincipal> {
+      // One indexed read per call; the last-use stamp is written only when it is over a minute old.
       const row = TOKEN_SHAPE.test(token)
-        ? (await pool.query<{ id: number; name: string; scope: string; revoked_at: Date | null }>(
-            `UPDATE api_tokens SET last_used_at = now()
-              WHERE token_hash = $1 AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '${TOUCH_EVERY}')
-              RETURNING id, name, scope, revoked_at`,
+        ? (await pool.query<{ id: number; name: string; scope: string; revoked_at: Date | null; is_stale: boolean }>(
+            `SELECT id, name, scope, revoked_at, (last_used_at IS NULL OR last_used_at < now() - interval '${TOUCH_EVERY}') AS is_stale
+               FROM api_tokens WHERE token_hash = $1`,
             [hashToken(token)],
-          )).rows[0] ?? (await pool.query(`SELECT id, name, scope, revoked_at FROM api_tokens WHERE token_hash = $1`, [hashToken(token)])).rows[0]
+          )).rows[0]
         : undefined;
       const deny = async (actorName: string, reasonCode: string, note: string) =>
         audit.appendStandalone({ actor: externalActor('token', actorName), action: 'access.denied', entityType: 'route', entityId: route, reasonCode, note, outcome: 'denied' });
@@ -113,6 +113,7 @@ export function createApiTokenService({ pool, audit }: { pool: pg.Pool; audit: P
         await deny(String(row.id), 'insufficient_scope', `API token ${row.id} lacks scope ${scope}`);
         throw insufficientScope(scope);
       }
+      if (row.is_stale) await pool.query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, [row.id]);
       return { id: row.id, name: row.name, scope: row.scope };
     },
   };
