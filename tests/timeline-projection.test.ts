@@ -17,7 +17,7 @@ import { createTimelineProjector } from '../src/timeline/timeline-projector.js';
 import { rebuildTimeline } from '../src/timeline/timeline-rebuild.js';
 import { createOperator, createTestPlatformApp, credentials, TEST_AUDIT_KEY } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
-import { createTestDatabase } from './support/database.js';
+import { appRoleDatabase, createTestDatabase } from './support/database.js';
 
 const run = promisify(execFile);
 const silent = createLogger({ level: 'silent' });
@@ -139,5 +139,21 @@ it('follows the sources in the background within about a second', async () => {
   } finally {
     await projector.stop();
     await sealer.stop();
+  }
+});
+
+it('runs as the application role, which may add and remove entries but not rewrite them', async () => {
+  const app = await appRoleDatabase(db, { max: 2 });
+  try {
+    const order = await createPaidOrder(db);
+    expect((await refund(order.orderId, 100)).status).toBe(200);
+    await audit.seal();
+    const projector = createTimelineProjector({ pool: app.pool, catalog: platform.timeline.catalog });
+    expect(await projector.catchUp()).toBeGreaterThan(0);
+    expect(await rebuildTimeline({ pool: app.pool, catalog: platform.timeline.catalog })).toMatchObject({ isEqual: true });
+    await expect(app.pool.query(`UPDATE entity_timeline SET kind = 'Forged'`)).rejects.toThrow(/permission denied/);
+    await expect(app.pool.query('DELETE FROM timeline_checkpoints')).rejects.toThrow(/permission denied/);
+  } finally {
+    await app.close();
   }
 });
