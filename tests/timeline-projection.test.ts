@@ -157,3 +157,27 @@ it('runs as the application role, which may add and remove entries but not rewri
     await app.close();
   }
 });
+
+it('waits for a note whose writer took a lower id and commits later', async () => {
+  const supportCase = await db.prisma.supportCase.findFirstOrThrow({ where: { orderId: { not: null } } });
+  const author = (await db.prisma.operator.findFirstOrThrow()).id;
+  const insert = `INSERT INTO support_case_notes (case_id, author_operator_id, body) VALUES ($1, $2, $3) RETURNING id`;
+  const slow = await db.pool.connect();
+  try {
+    await slow.query('BEGIN');
+    const [{ id: early }] = (await slow.query(insert, [supportCase.id, author, 'written first, committed last'])).rows;
+    const [{ id: late }] = (await db.pool.query(insert, [supportCase.id, author, 'written second, committed first'])).rows;
+    expect(late).toBeGreaterThan(early);
+    await platform.timeline.projector.catchUp();
+    // The later note waits behind the gap (it is not 5 s old): the checkpoint stays below the open writer's id.
+    const position = async () => Number((await rows(`SELECT position FROM timeline_checkpoints WHERE source = 'marketplace.notes'`))[0].position);
+    expect(await position()).toBeLessThan(early);
+    await slow.query('COMMIT');
+    await platform.timeline.projector.catchUp();
+    expect(await position()).toBe(late);
+    const projected = await rows(`SELECT DISTINCT source_id::int AS id FROM entity_timeline WHERE source = 'marketplace.notes' AND source_id = ANY($1::bigint[])`, [[early, late]]);
+    expect(projected.map((r) => r.id).sort()).toEqual([early, late].sort());
+  } finally {
+    slow.release();
+  }
+});
