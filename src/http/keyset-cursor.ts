@@ -3,6 +3,10 @@
 import { z } from 'zod/v4';
 import { validationFailed } from './errors.js';
 
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
 /** The (time, id) a cursor names; 422 for a foreign cursor. Ids are uuids unless the list says otherwise (a bigint's digits). */
 export function decodeCursor(cursor: string, id: z.ZodType<string> = z.uuid()): { at: Date; id: string } {
   let decoded: unknown = null;
@@ -14,10 +18,6 @@ export function decodeCursor(cursor: string, id: z.ZodType<string> = z.uuid()): 
   const parsed = z.tuple([z.iso.datetime(), id]).safeParse(decoded);
   if (!parsed.success) throw validationFailed('cursor: is not a cursor from this list');
   return { at: new Date(parsed.data[0]), id: parsed.data[1] };
-}
-
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 }
 
 /** The Prisma condition for rows after the cursor, for a list ordered by [field desc, id desc]; 422 for a foreign cursor. */
