@@ -10,7 +10,7 @@ import { createTestDatabase } from './support/database.js';
 
 type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
 type Platform = ReturnType<typeof createTestPlatformApp>;
-type Item = { id: string; occurredAt: string; source: string; kind: string; subject: { type: string; id: string }; isLinked: boolean; data: Record<string, any> };
+type Item = { id: string; occurredAt: string; source: string; kind: string; subject: { type: string; id: string }; isLinked: boolean; actorOperatorId: number | null; actorName: string | null; data: Record<string, any> };
 
 let db: TestDatabase;
 let platform: Platform;
@@ -65,6 +65,8 @@ it('shows an order\'s events and operator actions, newest first', async () => {
   // The refunds' own audit rows (subject refund, with the operator's reason) reach the order as linked entries.
   const refundRows = list.filter((i) => i.source === 'audit' && i.kind === 'order.refund');
   expect(refundRows.map((i) => [i.subject.type, i.isLinked, i.data.reasonCode])).toEqual([['refund', true, 'item_damaged'], ['refund', true, 'goodwill_gesture']]);
+  const agent = await db.prisma.operator.findUniqueOrThrow({ where: { id: ids.support_agent } });
+  expect(refundRows[0]).toMatchObject({ actorOperatorId: agent.id, actorName: agent.name });
   const keys = list.map((i) => [i.occurredAt, BigInt(i.id)] as const);
   for (let i = 1; i < keys.length; i++) {
     expect(keys[i - 1][0] > keys[i][0] || (keys[i - 1][0] === keys[i][0] && keys[i - 1][1] > keys[i][1])).toBe(true);

@@ -17,7 +17,7 @@ import { createTimelineProjector } from '../src/timeline/timeline-projector.js';
 import { rebuildTimeline } from '../src/timeline/timeline-rebuild.js';
 import { createOperator, createTestPlatformApp, credentials, TEST_AUDIT_KEY } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
-import { createTestDatabase } from './support/database.js';
+import { appRoleDatabase, createTestDatabase } from './support/database.js';
 
 const run = promisify(execFile);
 const silent = createLogger({ level: 'silent' });
@@ -139,5 +139,45 @@ it('follows the sources in the background within about a second', async () => {
   } finally {
     await projector.stop();
     await sealer.stop();
+  }
+});
+
+it('runs as the application role, which may add and remove entries but not rewrite them', async () => {
+  const app = await appRoleDatabase(db, { max: 2 });
+  try {
+    const order = await createPaidOrder(db);
+    expect((await refund(order.orderId, 100)).status).toBe(200);
+    await audit.seal();
+    const projector = createTimelineProjector({ pool: app.pool, catalog: platform.timeline.catalog });
+    expect(await projector.catchUp()).toBeGreaterThan(0);
+    expect(await rebuildTimeline({ pool: app.pool, catalog: platform.timeline.catalog })).toMatchObject({ isEqual: true });
+    await expect(app.pool.query(`UPDATE entity_timeline SET kind = 'Forged'`)).rejects.toThrow(/permission denied/);
+    await expect(app.pool.query('DELETE FROM timeline_checkpoints')).rejects.toThrow(/permission denied/);
+  } finally {
+    await app.close();
+  }
+});
+
+it('waits for a note whose writer took a lower id and commits later', async () => {
+  const supportCase = await db.prisma.supportCase.findFirstOrThrow({ where: { orderId: { not: null } } });
+  const author = (await db.prisma.operator.findFirstOrThrow()).id;
+  const insert = `INSERT INTO support_case_notes (case_id, author_operator_id, body) VALUES ($1, $2, $3) RETURNING id`;
+  const slow = await db.pool.connect();
+  try {
+    await slow.query('BEGIN');
+    const [{ id: early }] = (await slow.query(insert, [supportCase.id, author, 'written first, committed last'])).rows;
+    const [{ id: late }] = (await db.pool.query(insert, [supportCase.id, author, 'written second, committed first'])).rows;
+    expect(late).toBeGreaterThan(early);
+    await platform.timeline.projector.catchUp();
+    // The later note waits behind the gap (it is not 5 s old): the checkpoint stays below the open writer's id.
+    const position = async () => Number((await rows(`SELECT position FROM timeline_checkpoints WHERE source = 'marketplace.notes'`))[0].position);
+    expect(await position()).toBeLessThan(early);
+    await slow.query('COMMIT');
+    await platform.timeline.projector.catchUp();
+    expect(await position()).toBe(late);
+    const projected = await rows(`SELECT DISTINCT source_id::int AS id FROM entity_timeline WHERE source = 'marketplace.notes' AND source_id = ANY($1::bigint[])`, [[early, late]]);
+    expect(projected.map((r) => r.id).sort()).toEqual([early, late].sort());
+  } finally {
+    slow.release();
   }
 });

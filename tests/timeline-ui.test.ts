@@ -62,6 +62,7 @@ describeUi('timeline panel in a browser', () => {
     // Newest first: the last refund (1,100 minor units) leads.
     expect(await page.getByTestId('timeline-kind').first().textContent()).toMatch(/RefundIssued|order\.refund/);
     expect(await items.first().textContent()).toContain('1100');
+    expect(await items.first().textContent()).toContain(`by ${op.email.split('@')[0]}`);
     await page.screenshot({ path: '.data/timeline-panel.png', fullPage: true });
 
     await page.getByTestId('timeline-load-more').click();

@@ -15,7 +15,7 @@ export const TIMELINE_OPERATIONS: Record<string, Json> = {
       { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
     ],
     responses: {
-      200: { description: '`{ items: [{ id, occurredAt, source: event|audit|<pack source>, sourceId, kind, subject: { type, id }, isLinked, actorOperatorId, data }], nextCursor }`' },
+      200: { description: '`{ items: [{ id, occurredAt, source: event|audit|<pack source>, sourceId, kind, subject: { type, id }, isLinked, actorOperatorId, actorName, data }], nextCursor }`' },
       403: problem('`forbidden`: the caller lacks the entity type\'s read permission (audited).'),
       404: problem('`not_found`: no timeline for this type, or no such record the caller may see (also while impersonating outside its tenant).'),
       422: problem('`validation_failed`: a bad limit or a cursor that is not from this list.'),

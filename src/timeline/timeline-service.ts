@@ -45,6 +45,7 @@ export function createTimelineService({ pool, prisma, catalog, audit }: {
     subject: { type: e.subject_type, id: e.subject_id },
     isLinked: e.subject_type !== query.type || e.subject_id !== query.id,
     actorOperatorId: e.actor_operator_id,
+    actorName: e.actor_name,
     data: access.maskData(query.operator, e.subject_type, e.data),
   });
 

@@ -50,7 +50,7 @@ export async function saveCheckpoint(db: SqlExecutor, source: string, position: 
 
 export type StoredEntry = {
   id: string; occurred_at: Date; source: string; source_id: string; subject_type: string; subject_id: string;
-  kind: string; actor_operator_id: number | null; data: Record<string, unknown>;
+  kind: string; actor_operator_id: number | null; actor_name: string | null; data: Record<string, unknown>;
 };
 
 /**
@@ -65,12 +65,13 @@ export async function readTimeline(db: SqlExecutor, { type, id, subjectTypes, be
   limit: number;
 }): Promise<StoredEntry[]> {
   const { rows } = await db.query(
-    `SELECT id::text AS id, occurred_at, source, source_id::text AS source_id, subject_type, subject_id, kind, actor_operator_id, data
-     FROM ${TIMELINE_TABLE}
-     WHERE entity_type = $1 AND entity_id = $2
-       AND ((subject_type = $1 AND subject_id = $2) OR subject_type = ANY($3::varchar[]))
-       AND ($4::timestamptz IS NULL OR (occurred_at, id) < ($4::timestamptz, $5::bigint))
-     ORDER BY occurred_at DESC, id DESC
+    `SELECT t.id::text AS id, t.occurred_at, t.source, t.source_id::text AS source_id, t.subject_type, t.subject_id, t.kind,
+       t.actor_operator_id, o.name AS actor_name, t.data
+     FROM ${TIMELINE_TABLE} t LEFT JOIN operators o ON o.id = t.actor_operator_id
+     WHERE t.entity_type = $1 AND t.entity_id = $2
+       AND ((t.subject_type = $1 AND t.subject_id = $2) OR t.subject_type = ANY($3::varchar[]))
+       AND ($4::timestamptz IS NULL OR (t.occurred_at, t.id) < ($4::timestamptz, $5::bigint))
+     ORDER BY t.occurred_at DESC, t.id DESC
      LIMIT $6`,
     [type, id, subjectTypes, before?.at ?? null, before?.id ?? null, limit],
   );

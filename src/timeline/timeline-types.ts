@@ -68,6 +68,8 @@ export type TimelineItem = {
   /** True when the entry is about a linked entity (the refund of this order), not this one. */
   isLinked: boolean;
   actorOperatorId: number | null;
+  /** The operator's name (staff, not personal data of customers), read when the page is. */
+  actorName: string | null;
   data: Record<string, unknown>;
 };
 

@@ -35,7 +35,10 @@ CREATE INDEX "entity_timeline_entity_type_entity_id_occurred_at_id_idx" ON "enti
 CREATE UNIQUE INDEX "entity_timeline_source_source_id_entity_type_entity_id_key" ON "entity_timeline"("source", "source_id", "entity_type", "entity_id");
 
 -- The projector (the app role) inserts entries and advances its checkpoints; the rebuild repairs
--- entries (deletes what a replay does not produce).
+-- entries by deleting what a replay does not produce and inserting what it does. Entries are never
+-- updated in place and checkpoints never deleted: the app role's default grants are narrowed.
 GRANT SELECT, INSERT, DELETE ON TABLE "entity_timeline" TO opsdeck_app;
+REVOKE UPDATE, TRUNCATE ON TABLE "entity_timeline" FROM opsdeck_app;
 GRANT USAGE, SELECT ON SEQUENCE "entity_timeline_id_seq" TO opsdeck_app;
 GRANT SELECT, INSERT, UPDATE ON TABLE "timeline_checkpoints" TO opsdeck_app;
+REVOKE DELETE, TRUNCATE ON TABLE "timeline_checkpoints" FROM opsdeck_app;

@@ -8,7 +8,7 @@ import { call } from './impersonation-api';
 
 type Item = {
   id: string; occurredAt: string; source: string; kind: string; subject: { type: string; id: string };
-  isLinked: boolean; actorOperatorId: number | null; data: Record<string, unknown>;
+  isLinked: boolean; actorOperatorId: number | null; actorName: string | null; data: Record<string, unknown>;
 };
 
 // One line of what happened: the reason, the note body, the changed fields, or the event's payload.
@@ -58,7 +58,7 @@ const TimelinePanel = ({ property, record }: BasePropertyProps) => {
           <li key={item.id} data-testid="timeline-item" style={{ borderLeft: '2px solid #c0c8d8', padding: '4px 0 8px 12px' }}>
             <Text fontSize="sm" color="grey60">
               {new Date(item.occurredAt).toLocaleString()} · {item.source === 'audit' ? 'operator action' : item.source === 'event' ? 'event' : 'note'}
-              {item.actorOperatorId !== null ? ` · operator #${item.actorOperatorId}` : ''}
+              {item.actorOperatorId !== null ? ` · by ${item.actorName ?? `operator #${item.actorOperatorId}`}` : ''}
               {item.isLinked ? ` · via ${item.subject.type.replace(/_/g, ' ')} ${item.subject.id}` : ''}
             </Text>
             <Text fontWeight="bold" data-testid="timeline-kind">{item.kind}</Text>
