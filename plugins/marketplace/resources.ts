@@ -5,6 +5,7 @@
 // (and, listed in `bulkActions`, an action on a selection of them).
 import type { Before } from 'adminjs';
 import type { ResourceDefinition } from '../../src/platform/plugin.js';
+import { supportCaseBreachedWhere } from './consoles/case-sla.js';
 
 const list = (listProperties: string[], filterProperties: string[] = listProperties) => ({ listProperties, filterProperties });
 
@@ -67,8 +68,10 @@ export const marketplaceResources: ResourceDefinition[] = [
   // Support
   {
     model: 'SupportCase', navigation: 'Support', tenantScope: (orgId) => ({ organizationId: orgId }), access: { read: 'support_case.read', create: 'support_case.write', write: 'support_case.write' },
+    // The dashboard's "past first-response SLA" figure drills down here (consoles/case-sla.ts).
+    virtualFilters: { sla: { values: [{ value: 'breached', label: 'Past first-response SLA' }], where: (value) => (value === 'breached' ? supportCaseBreachedWhere(new Date()) : null) } },
     options: {
-      ...list(['id', 'subject', 'status', 'priority', 'assignee', 'order', 'slaFirstResponseDueAt', 'updatedAt'], ['status', 'priority', 'assignee', 'order', 'organization']),
+      ...list(['id', 'subject', 'status', 'priority', 'assignee', 'order', 'slaFirstResponseDueAt', 'updatedAt'], ['sla', 'status', 'priority', 'assignee', 'order', 'organization']),
       editProperties: ['subject', 'status', 'priority', 'assignee', 'order', 'organization', 'customerUser', 'slaFirstResponseDueAt'],
     },
   },

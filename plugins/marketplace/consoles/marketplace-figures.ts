@@ -37,8 +37,8 @@ const supportFigures: DashboardFigure[] = [
   })),
   {
     id: 'marketplace.support_cases.sla_breached', label: 'Support cases past first-response SLA', group: 'Support', permission: 'support_case.read', unit: 'count',
-    // The backoffice list has no "before now" filter that stays current; the case list sorted by due date shows them first.
-    drillDown: 'resources/SupportCase?sortBy=slaFirstResponseDueAt&direction=asc',
+    // The case list's virtual filter, the same definition (case-sla.ts).
+    drillDown: 'resources/SupportCase?filters.sla=breached',
     compute: (client, now) => count(client, `SELECT count(*) AS n FROM support_cases c WHERE ${supportCaseBreachedSql('$1')}`, [now]),
   },
 ];
