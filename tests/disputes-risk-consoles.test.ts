@@ -185,6 +185,19 @@ describe('GET /api/dashboard', () => {
   });
 });
 
+describe('the support cases past SLA drill-down', () => {
+  it('lists exactly the cases the figure counts, through the backoffice list\'s filter', async () => {
+    const { rows } = await db.pool.query<{ id: number }>(`INSERT INTO support_cases (subject, status, sla_first_response_due_at, updated_at) VALUES
+      ('late', 'open', now() - interval '1 hour', now()), ('not yet', 'open', now() + interval '1 hour', now()),
+      ('done late', 'resolved', now() - interval '1 hour', now()), ('waiting late', 'waiting_on_seller', now() - interval '2 hours', now()) RETURNING id`);
+    const figure = (await agents.support.get('/api/dashboard')).body.figures.find((f: { id: string }) => f.id === 'marketplace.support_cases.sla_breached');
+    expect(figure.href).toBe('/admin/resources/SupportCase?filters.slaBreached=open');
+    const list = await agents.support.get('/admin/api/resources/SupportCase/actions/list').query({ 'filters.slaBreached': 'open', perPage: 50 });
+    expect(list.status).toBe(200);
+    expect(list.body.records.map((r: { id: string }) => Number(r.id)).sort()).toEqual([rows[0].id, rows[3].id].sort());
+  });
+});
+
 describe('while impersonating a customer', () => {
   it('refuses the cross-customer views: the consoles\' lists and the dashboard', async () => {
     const { agent, id } = await loginAs(platform.app, db, ['support_admin']);

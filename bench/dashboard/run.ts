@@ -6,7 +6,8 @@
 // - GET /api/dashboard's read (the snapshot) against computing the same figures per request, and
 //   the exposure list from the balance read model against summing the ledger per request (ratio);
 // - one run of the minute job in steady state (a few hundred new rows) and the fold of a bulk load;
-// - what the delta triggers cost a writer: ledger inserts with them against the same inserts without.
+// - what the delta triggers cost a writer: ledger inserts with them against the same inserts without;
+// - with DASHBOARD_BENCH_EXPLAIN=1, the velocity query's plan.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -116,6 +117,13 @@ try {
     `SELECT seller_org_id, count(*) FILTER (WHERE created_at >= $2) AS d1, count(*) FILTER (WHERE created_at >= $3) AS d7, count(*) AS d35
      FROM orders WHERE seller_org_id = ANY($1::int[]) AND created_at >= $4 GROUP BY 1`,
     [orgIds, new Date(Date.now() - 86_400_000), new Date(Date.now() - 7 * 86_400_000), new Date(Date.now() - 35 * 86_400_000)]));
+
+  if (process.env.DASHBOARD_BENCH_EXPLAIN) {
+    // The velocity query's plan, as sellerVelocity sends it (for docs/adr/0019).
+    const explain = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT org_id, count(*), sum(orders) FILTER (WHERE hour >= $2) FROM read_models.seller_activity_hourly
+      WHERE org_id = ANY($1::int[]) AND hour >= $3 GROUP BY org_id`, [orgIds, new Date(Date.now() - 86_400_000), new Date(Date.now() - 35 * 86_400_000)]);
+    console.log(explain.rows.map((r) => r['QUERY PLAN']).join('\n'));
+  }
 
   // ---- what the triggers cost a writer: 200 single-row inserts (one transaction each), with and without
   const writes = async () => median(3, async () => {

@@ -4,6 +4,7 @@
 // action target type of its records: every action targeting it becomes a button on its records
 // (and, listed in `bulkActions`, an action on a selection of them).
 import type { ResourceDefinition } from '../../src/platform/plugin.js';
+import { supportCaseBreachedWhere } from './consoles/case-sla.js';
 
 const list = (listProperties: string[], filterProperties: string[] = listProperties) => ({ listProperties, filterProperties });
 
@@ -61,7 +62,8 @@ export const marketplaceResources: ResourceDefinition[] = [
     // Opened, reassigned, noted and moved only through the case actions (case.*): their state
     // machine, SLA and audit trail; the form edits subject and priority only.
     model: 'SupportCase', entityType: 'support_case', navigation: 'Support', tenantScope: (orgId) => ({ organizationId: orgId }), access: { read: 'support_case.read', write: 'support_case.write' },
-    virtualFilters: { slaBreached: { values: [{ value: 'yes', label: 'First response SLA breached' }, { value: 'no', label: 'Within SLA' }], where: (value) => (value === 'yes' ? { slaBreachedAt: { not: null } } : value === 'no' ? { slaBreachedAt: null } : null) } },
+    // "open" is the dashboard's "past first-response SLA" figure (consoles/case-sla.ts); "yes" every case ever marked.
+    virtualFilters: { slaBreached: { values: [{ value: 'open', label: 'Open and past first-response SLA' }, { value: 'yes', label: 'First response SLA breached' }, { value: 'no', label: 'Within SLA' }], where: (value) => (value === 'open' ? supportCaseBreachedWhere(new Date()) : value === 'yes' ? { slaBreachedAt: { not: null } } : value === 'no' ? { slaBreachedAt: null } : null) } },
     options: {
       ...list(['id', 'subject', 'status', 'priority', 'assignee', 'order', 'slaFirstResponseDueAt', 'slaBreachedAt', 'updatedAt'], ['slaBreached', 'status', 'priority', 'assignee', 'order', 'organization']),
       editProperties: ['subject', 'priority'],

@@ -7,6 +7,12 @@
 
 export const OPEN_SUPPORT_CASE_STATUSES = ['open', 'waiting_on_buyer', 'waiting_on_seller'] as const;
 
+/** The same condition as a Prisma `where` on SupportCase (the backoffice list's "past SLA" filter). */
+export const supportCaseBreachedWhere = (now: Date) => ({
+  status: { in: [...OPEN_SUPPORT_CASE_STATUSES] },
+  OR: [{ slaBreachedAt: { not: null } }, { firstRespondedAt: null, slaFirstResponseDueAt: { lt: now } }],
+});
+
 /** SQL condition over `support_cases` (alias `c`); `now` names the parameter holding the current time (`$1`). */
 export const supportCaseBreachedSql = (now: string) =>
   `c.status IN ('open', 'waiting_on_buyer', 'waiting_on_seller')

@@ -37,8 +37,8 @@ const supportFigures: DashboardFigure[] = [
   })),
   {
     id: 'marketplace.support_cases.sla_breached', label: 'Support cases past first-response SLA', group: 'Support', permission: 'support_case.read', unit: 'count',
-    // The case list's "SLA breached" filter (marked by the minute sweep).
-    drillDown: 'resources/SupportCase?filters.slaBreached=yes',
+    // The case list's filter with the same definition (case-sla.ts).
+    drillDown: 'resources/SupportCase?filters.slaBreached=open',
     compute: (client, now) => count(client, `SELECT count(*) AS n FROM support_cases c WHERE ${supportCaseBreachedSql('$1')}`, [now]),
   },
 ];
