@@ -170,7 +170,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createExperimentRoutes({ experiments, access }));
   api.use(createFlagRoutes({ flags, access }));
   // The omnibox; `recentEvents` (the timeline's newest events per entity) joins here once src/timeline/ exists.
-  api.use(createSearch({ prisma: db.prisma, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
+  api.use(createSearch({ prisma: db.prisma, pool: db.pool, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(notFoundHandler);

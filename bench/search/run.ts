@@ -42,6 +42,15 @@ try {
   // Warm the pool and the plans' caches once: the first query of a process pays its connections.
   for (const kind of kinds) await ours(kind.queries[0], kind.expand);
 
+  // The floor on this machine: a round trip that does nothing (the same pool, SELECT 1).
+  const floor: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await bench.db.pool.query('SELECT 1');
+    floor.push(performance.now() - t0);
+  }
+  const f = quantiles(floor);
+  console.log(`floor (SELECT 1 round trip from this process): p50 ${f.at(0.5).toFixed(1)} ms, p95 ${f.at(0.95).toFixed(1)} ms`);
   console.log(`${'kind'.padEnd(34)} ${'target'.padStart(6)} | ours server p50     p95 |   HTTP p50     p95 | found*| stock p50  ratio (stock/ours p50)`);
   const failures: string[] = [];
   for (const kind of kinds) {

@@ -9,6 +9,7 @@ import type { ActionDefinition } from '../actions/define-action.js';
 import { describeAction } from '../actions/action-catalog.js';
 import { IMPERSONATION_OPERATIONS } from '../impersonation/impersonation-openapi.js';
 import { EXPERIMENT_OPERATIONS } from '../experiments/experiment-openapi.js';
+import { SEARCH_OPERATIONS } from '../search/search-openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +72,8 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
       operation.responses = route.path.endsWith('/bulk') ? { ...asJob, 202: { description: '`{ "job": { "id" } }`; follow it with GET /api/jobs/{id}.' } } : ACTION_RESPONSES;
     }
     if (route.path === '/api/runs/:id/retry') operation.parameters = [...parameters, idempotencyKey];
-    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`];
+    const extension = IMPERSONATION_OPERATIONS[`${route.method} ${path}`] ?? EXPERIMENT_OPERATIONS[`${route.method} ${path}`]
+      ?? SEARCH_OPERATIONS[`${route.method} ${path}`];
     if (extension) {
       Object.assign(operation, extension, {
         parameters: [...parameters, ...((extension.parameters as Json[] | undefined) ?? [])],
