@@ -12,8 +12,7 @@ type DmmfModel = { name: string; dbName: string | null; fields: { name: string; 
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** LIKE's wildcards and escape typed by the operator match themselves. */
-export const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+import { escapeLike } from '../db/like-pattern.js';
 
 export type SqlLookups = ReturnType<typeof createSqlLookups>;
 
