@@ -1,6 +1,6 @@
 // For bench:lists: a large resource's table, and each filter its list offers with the column it
 // compares, the index whose first column that is (or null), and a value to filter by (the newest
-// row's). Relations filter on their foreign key; text columns with AdminJS's `contains` (ILIKE).
+// row's). Relations filter on their foreign key; text columns by prefix (docs/adr/0003).
 import type pg from 'pg';
 import type { ResourceDefinition } from '../../src/platform/plugin.js';
 
