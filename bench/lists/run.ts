@@ -72,7 +72,7 @@ try {
         continue;
       }
       const t = await timeList(resource.model, `page=1&filters.${filter.property}=${encodeURIComponent(filter.value)}`, 3);
-      console.log(`  ${label.slice(0, 44).padEnd(44)} ${fmt(t.p50)} ${fmt(t.p95)}   index: ${filter.index ?? 'NONE'}${filter.isContains ? ' (text filter: prefix, LIKE 'q%')' : ''}`);
+      console.log(`  ${label.slice(0, 44).padEnd(44)} ${fmt(t.p50)} ${fmt(t.p95)}   index: ${filter.index ?? 'NONE'}${filter.isContains ? ' (text filter: prefix, LIKE q%)' : ''}`);
       if (t.p95 > 50) over.push(`${resource.model} ${label} p95 ${t.p95.toFixed(0)} ms`);
     }
   }
