@@ -206,8 +206,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createWinnerRolloutRoutes({ experiments, runner: actions.runner, access }));
   api.use(createApiTokenRoutes({ tokens, access }));
   api.use(createFlagRoutes({ flags, access }));
-  // The omnibox; `recentEvents` (the timeline's newest events per entity) joins here once src/timeline/ exists.
-  api.use(createSearch({ prisma: db.prisma, pool: db.pool, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
+  // The omnibox, with the timeline's newest entries of exact matches (`expand=events`).
+  api.use(createSearch({ prisma: db.prisma, pool: db.pool, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit, recentEvents: (query) => timeline.service.recent(query) }).routes);
   api.use(timeline.routes(access));
   api.use(dashboard.routes(access));
   api.use(impersonation.routes(access));

@@ -22,9 +22,9 @@ afterAll(async () => {
   await db.drop();
 });
 
-const login = async (app: ReturnType<typeof createTestApp>) => {
+const login = async (app: ReturnType<typeof createTestApp>, as: TestOperator = op) => {
   const agent = request.agent(app);
-  await agent.post('/admin/login').type('form').send(await credentials(op)).expect(302);
+  await agent.post('/admin/login').type('form').send(await credentials(as)).expect(302);
   return agent;
 };
 
@@ -50,15 +50,17 @@ it('audits a backoffice edit with its diff and a create with its row, chained', 
   expect(row.after.subject).toBe('Parcel lost in transit (escalated)');
   expect(Object.keys(row.after).sort()).toEqual(['subject', 'updatedAt']);
 
-  const created = await agent
-    .post('/admin/api/resources/SupportCaseNote/actions/new')
+  // A create (support notes are written only through case.add_note now; a catalog item is a plain record).
+  const catalog = await login(createTestApp(db, { audit }), await createOperator(db, { roles: ['catalog_admin'] }));
+  const created = await catalog
+    .post('/admin/api/resources/CatalogItem/actions/new')
     .type('form')
-    .send({ supportCase: String(supportCase.id), author: String(op.id), body: 'Called the carrier.' });
+    .send({ sku: 'AUDIT-SKU-1', name: 'Audited item', category: 'cards' });
   expect(created.body.notice.type).toBe('success');
-  const [note] = await auditRows('SupportCaseNote.new');
-  expect(note.before).toBeNull();
-  expect(note.after).toMatchObject({ body: 'Called the carrier.', caseId: supportCase.id });
-  expect(note.entity_id).toBe(String(created.body.record.id));
+  const [item] = await auditRows('CatalogItem.new');
+  expect(item.before).toBeNull();
+  expect(item.after).toMatchObject({ sku: 'AUDIT-SKU-1', name: 'Audited item', category: 'cards' });
+  expect(item.entity_id).toBe(String(created.body.record.id));
 
   expect(await audit.verify()).toMatchObject({ ok: true, firstBadSeq: null });
 });

@@ -50,6 +50,18 @@ describe('large-table resource (Order)', () => {
     );
   });
 
+  it('matches a text filter at the value\'s start (the column\'s index), wildcards literally', async () => {
+    const { rows: [{ id, tracking }] } = await db.pool.query(`SELECT id, tracking_number AS tracking FROM shipments WHERE tracking_number IS NOT NULL ORDER BY id DESC LIMIT 1`);
+    const ids = async (value: string) => {
+      const res = await agent.get('/admin/api/resources/Shipment/actions/list').query({ 'filters.trackingNumber': value }).expect(200);
+      return (res.body.records as { id: string }[]).map((r) => String(r.id));
+    };
+    expect(await ids(tracking)).toEqual([String(id)]);
+    expect(await ids(tracking.slice(0, -3))).toContain(String(id));
+    expect(await ids(tracking.slice(3))).not.toContain(String(id));
+    expect(await ids('%')).toEqual([]);
+  });
+
   it('pages forward by id with keyset cursors and matches ORDER BY id DESC', async () => {
     for (let page = 1; page <= 6; page++) {
       const { records } = await listPage({ page, perPage: 50 });

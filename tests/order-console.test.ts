@@ -62,7 +62,7 @@ describe('GET /api/consoles/orders/checkouts/:id', () => {
     const permitted = (await support.get(`/api/consoles/orders/checkouts/${fx.checkoutId}`)).body.actions;
     expect(permitted.order.find((a: { id: string }) => a.id === 'order.cancel').isPermitted).toBe(true);
     expect(permitted.shipment.map((a: { id: string; isPermitted: boolean }) => [a.id, a.isPermitted])).toEqual([
-      ['shipment.retry_label', true], ['shipment.update_metadata', true], ['shipment.open_investigation', true],
+      ['case.open', true], ['shipment.retry_label', true], ['shipment.update_metadata', true], ['shipment.open_investigation', true],
     ]);
   });
 

@@ -33,6 +33,8 @@ type Agent = ReturnType<typeof request.agent>;
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 const ROUTE_SAMPLES: Record<string, { path: string; allowed: number; body?: object }> = {
   'POST /api/actions/:actionId': { path: '/api/actions/no.such.action', allowed: 404 },
+  'GET /api/search': { path: '/api/search?q=12345', allowed: 200 },
+  'GET /api/entities/:type/:id': { path: '/api/entities/no_such_type/1', allowed: 404 },
   'POST /api/actions/:actionId/bulk': { path: '/api/actions/no.such.action/bulk', allowed: 404 },
   'GET /api/jobs/:id': { path: `/api/jobs/${NO_SUCH_ID}`, allowed: 404 },
   'GET /api/runs/:id': { path: `/api/runs/${NO_SUCH_ID}`, allowed: 404 },

@@ -144,6 +144,11 @@ describe('GET /api/search', () => {
     await agent.get('/api/search').query({ q: 'abc', expand: 'everything' }).expect(422);
     expect((await agent.get('/api/search').query({ q: 'x'.repeat(200) }).expect(200)).body.items).toEqual([]);
     await request(app).get('/api/search').query({ q: 'abc' }).expect(401);
+    // Documented, with its parameters and its problem.
+    const openapi = (await agent.get('/api/openapi.json').expect(200)).body;
+    expect(openapi.paths['/api/search'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['q', 'limit', 'expand']);
+    expect(openapi.paths['/api/search'].get.responses['422']).toBeDefined();
+    expect(openapi.paths['/api/entities/{type}/{id}'].get.responses['403']).toBeDefined();
   });
 });
 

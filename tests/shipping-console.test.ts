@@ -58,7 +58,7 @@ describe('queues', () => {
     expect(ids((await agent.get(url).query({ carrier: 'ups' })).body.items)).toEqual([made.labelFailed1, made.labelFailed3]);
     // Tier 1 reads shipments but may not act on them: the actions say so.
     expect(p1.actions.map((a: { id: string; isPermitted: boolean }) => [a.id, a.isPermitted])).toEqual([
-      ['shipment.retry_label', false], ['shipment.update_metadata', false], ['shipment.open_investigation', false],
+      ['case.open', false], ['shipment.retry_label', false], ['shipment.update_metadata', false], ['shipment.open_investigation', false],
     ]);
   });
 

@@ -159,12 +159,8 @@ it('shows support notes on the case\'s order, and flag changes on the flag', asy
   const supportCase = await db.prisma.supportCase.create({
     data: { subject: 'Where is my parcel', orderId: order.orderId, organizationId: order.buyerOrgId, slaFirstResponseDueAt: new Date(Date.now() + 86_400_000) },
   });
-  const op = await createOperator(db, { roles: ['support_agent'] });
-  const admin = request.agent(platform.app);
-  await admin.post('/admin/login').type('form').send(await credentials(op)).expect(302);
-  const created = await admin.post('/admin/api/resources/SupportCaseNote/actions/new').type('form')
-    .send({ supportCase: String(supportCase.id), author: String(op.id), body: 'Called the carrier.' });
-  expect(created.body.notice.type).toBe('success');
+  // Notes are written only through the case.add_note action (plugins/marketplace/actions/case-add-note.ts).
+  await act('support_agent', 'case.add_note', { type: 'support_case', id: supportCase.id }, { input: { body: 'Called the carrier.' }, reasonCode: 'case_update' }).expect(200);
   await audit.appendStandalone({ actor: { operatorId: null, roles: [] }, action: 'flag.updated', entityType: 'flag', entityId: 'marketplace.refunds', after: { enabled: false }, outcome: 'succeeded' });
   await settle();
 

@@ -1,6 +1,7 @@
 // The @adminjs/prisma resource, plus what stock AdminJS lacks for tables of millions of rows:
-// an estimated total instead of COUNT(*), and keyset paging instead of a deep OFFSET. The stock
-// list handler is unchanged; it asks for (offset, limit) and we answer from a cursor.
+// an estimated total instead of COUNT(*), keyset paging instead of a deep OFFSET, and text filters
+// that match a value's start (its index) instead of anywhere in it. The stock list handler is
+// unchanged; it asks for (offset, limit) and we answer from a cursor.
 //
 // Resources with `visibleTo` (row-level visibility) answer every read (list, count, show, search,
 // bulk selections, related records) only within the operator's rows, from the action context's
@@ -15,6 +16,7 @@ import type { RowFilter, VirtualFilter } from '../platform/plugin.js';
 import { CursorCache } from './cursor-cache.js';
 import { currentImpersonation } from '../impersonation/impersonation-context.js';
 import { rowScope } from '../rbac/row-scope.js';
+import { escapeLike } from '../db/like-pattern.js';
 
 export type LargeTableOptions = {
   /** Postgres table name, for the planner's row estimate. */
@@ -95,7 +97,7 @@ export class PrismaResource extends Resource {
   // ---- Reads: the filter's columns, its virtual filters, and the operator's rows. null: nothing.
   private where(filter: Filter | undefined, context?: ActionContext): Row | null {
     const columns = Object.fromEntries(Object.entries(filter?.filters ?? {}).filter(([, f]) => f.property));
-    const conditions: Row[] = [convertFilter(this.model.fields, filter ? ({ ...filter, filters: columns } as Filter) : undefined)];
+    const conditions: Row[] = [this.textFiltersAsPrefixes(convertFilter(this.model.fields, filter ? ({ ...filter, filters: columns } as Filter) : undefined))];
     const operator = context?.currentAdmin as OperatorPrincipal | undefined;
     for (const { path, value } of Object.values(filter?.filters ?? {})) {
       if (columns[path]) continue;
@@ -112,6 +114,17 @@ export class PrismaResource extends Resource {
     conditions.push(...scope);
     const nonEmpty = conditions.filter((c) => Object.keys(c).length > 0);
     return nonEmpty.length <= 1 ? (nonEmpty[0] ?? {}) : { AND: nonEmpty };
+  }
+
+  // Stock AdminJS matches a text filter anywhere in the value (LIKE '%q%'): on a large table that
+  // reads every row, whatever the index (a tracking number, a payment reference). A large table's
+  // text filters match the value's start instead (LIKE 'q%'), which the column's btree answers.
+  private textFiltersAsPrefixes(where: Row): Row {
+    if (!this.large) return where;
+    return Object.fromEntries(Object.entries(where).map(([key, condition]) => {
+      const contains = (condition as { contains?: unknown } | null)?.contains;
+      return [key, typeof contains === 'string' ? { startsWith: escapeLike(contains) } : condition];
+    }));
   }
 
   /** The record's key within the operator's rows (null when the id cannot name a row of this model). */

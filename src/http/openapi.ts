@@ -13,6 +13,7 @@ import { API_TOKEN_OPERATIONS, API_TOKEN_SECURITY_SCHEME } from '../auth/api-tok
 import { TIMELINE_OPERATIONS } from '../timeline/timeline-openapi.js';
 import { DASHBOARD_OPERATIONS } from '../dashboard/dashboard-openapi.js';
 import { pluginRouteOperation } from '../platform/plugin-routes.js';
+import { SEARCH_OPERATIONS } from '../search/search-openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -77,7 +78,7 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
     if (route.path === '/api/runs/:id/retry') operation.parameters = [...parameters, idempotencyKey];
     const key = `${route.method} ${path}`;
     const extension = IMPERSONATION_OPERATIONS[key] ?? EXPERIMENT_OPERATIONS[key] ?? API_TOKEN_OPERATIONS[key] ?? TIMELINE_OPERATIONS[key]
-      ?? DASHBOARD_OPERATIONS[key] ?? pluginRouteOperation(route);
+      ?? DASHBOARD_OPERATIONS[key] ?? SEARCH_OPERATIONS[key] ?? pluginRouteOperation(route);
     if (extension) {
       Object.assign(operation, extension, {
         parameters: [...parameters, ...((extension.parameters as Json[] | undefined) ?? [])],

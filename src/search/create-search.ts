@@ -25,7 +25,11 @@ export function createSearch({ prisma, pool, plugins, rbac, adminRootPath, acces
   recentEvents?: RecentEvents;
 }): { service: SearchService; routes: Router } {
   const registry = buildSearchRegistry({ plugins, resources: rbac.resources, adminRootPath });
-  const sql = createSqlLookups({ pool, models: loadClientModule().Prisma.dmmf.datamodel.models as never });
+  // Secret columns (password hashes) are never even read by the omnibox's plain statements.
+  const secret = new Map(rbac.resources.map((r) => [r.model, new Set(r.secretFields ?? [])]));
+  const models = (loadClientModule().Prisma.dmmf.datamodel.models as { name: string; dbName: string | null; fields: { name: string; kind: string }[] }[])
+    .map((m) => ({ ...m, fields: m.fields.filter((f) => !secret.get(m.name)?.has(f.name)) }));
+  const sql = createSqlLookups({ pool, models });
   const service = createSearchService({ prisma, sql, registry, recentEvents });
   return { service, routes: createSearchRoutes({ search: service, access, audit }) };
 }

@@ -9,7 +9,7 @@ import type { RowFilter } from '../platform/plugin.js';
 import { scopedWhere } from '../rbac/row-scope.js';
 import type { Lookup } from './search-plan.js';
 import type { RegisteredSource } from './search-registry.js';
-import { escapeLike } from './search-sql.js';
+import { escapeLike } from '../db/like-pattern.js';
 
 type Row = Record<string, unknown>;
 type Delegate = {

@@ -1,19 +1,18 @@
 // The lookups of operators whose rows of a type are not limited (no `visibleTo`, not
 // impersonating: the common case) go to PostgreSQL as one plain statement for all of them, over
 // the pg pool: Prisma's query compiler costs about ten times the CPU of the statement itself, and a
-// query of digits runs nine lookups at once (one round trip instead of nine). The statement is what Prisma would send, on the same columns,
-// with the row in Prisma's field names, so the sources' `present` reads either alike. Limited
-// rows (a scope of Prisma conditions) go through Prisma (search-rows.ts), like the entity pages.
+// query of digits runs nine lookups at once (one round trip instead of nine). Each subquery is what
+// Prisma would send, on the same columns, with the row in Prisma's field names, so the sources'
+// `present` reads either alike. Limited rows (a scope of Prisma conditions) go through Prisma
+// (search-rows.ts), like the entity pages.
 import type pg from 'pg';
+import { escapeLike } from '../db/like-pattern.js';
 import type { Lookup } from './search-plan.js';
 
 type Row = Record<string, unknown>;
 type DmmfModel = { name: string; dbName: string | null; fields: { name: string; dbName?: string | null; kind: string }[] };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** LIKE's wildcards and escape typed by the operator match themselves. */
-export const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export type SqlLookups = ReturnType<typeof createSqlLookups>;
 
@@ -27,7 +26,7 @@ export function createSqlLookups({ pool, models }: { pool: pg.Pool; models: Dmmf
   }));
 
   return {
-    /** Whether this model's fields are known (a source on a model the DMMF lacks stays on Prisma). */
+    /** Whether this model's field is known (a source on a model the DMMF lacks stays on Prisma). */
     knows: (model: string, field: string) => Boolean(tables.get(model)?.columnOf.has(field)),
 
     /**
