@@ -41,13 +41,13 @@ import { adminSecurityHeaders } from './http/security/admin-headers.js';
 import { createRequestSecurity } from './http/security/request-security.js';
 import { createImpersonation } from './impersonation/create-impersonation.js';
 import type { ImpersonationService } from './impersonation/impersonation-service.js';
-import { createExperimentService } from './experiments/experiment-service.js';
+import { createExperimentService, type ExperimentService } from './experiments/experiment-service.js';
 import { createExperimentRoutes, EXPERIMENT_EVENTS_PATH, experimentEventsJson, isExperimentEventsPath } from './experiments/experiment-routes.js';
 import { createExperimentAdminResource, EXPERIMENTS_RESOURCE_ID } from './experiments/experiment-admin-resource.js';
 import type { FlagDefinitions } from './experiments/unleash-flag.js';
 import { buildFlagCatalog, checkActionFlags } from './flags/flag-catalog.js';
 import { createFlagService, type FlagEvaluator, type FlagService } from './flags/flag-service.js';
-import { createFeatureGate } from './flags/feature-gate.js';
+import { createFeatureGate, type FeatureGate } from './flags/feature-gate.js';
 import { checkResourceFlags } from './flags/flag-gating.js';
 import { createFlagRoutes } from './flags/flag-routes.js';
 import type { UnleashAdmin } from './flags/unleash-admin.js';
@@ -107,6 +107,10 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   timeline: Timeline;
   /** The operations dashboard; boot runs its minute job (src/dashboard/dashboard-refresh.ts). */
   dashboard: Dashboard;
+  /** Experiments: boot feeds them the flag client's impressions (src/experiments/impression-exposures.ts). */
+  experiments: ExperimentService;
+  /** The kill switches as services check them. */
+  gate: FeatureGate;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
@@ -221,5 +225,5 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, timeline, dashboard };
+  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, timeline, dashboard, experiments, gate };
 }

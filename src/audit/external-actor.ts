@@ -1,12 +1,13 @@
 // Actors that are not opsdeck operators: a person acting in Unleash's dashboard, a machine client
-// holding an API token. The chained row has no column for them, and adding one would change the
+// holding an API token, an SDK reporting from inside opsdeck (`sdk:unleash-impressions`: exposures
+// from unleash-client's impression events, src/experiments/impression-exposures.ts). The chained row has no column for them, and adding one would change the
 // canonical row of every sealed event (docs/adr/0004-audit-chain.md), so an external actor is
 // written as no operator (`operator_id` NULL) with a single entry `<kind>:<name>` in the roles
 // column. No role key contains a colon (src/rbac/seed-roles.ts keys are snake_case), so such a row
 // cannot be mistaken for an operator's, and `externalActorOf` reads it back.
 import type { AuditActor } from './types.js';
 
-export const EXTERNAL_ACTOR_KINDS = ['unleash', 'token'] as const;
+export const EXTERNAL_ACTOR_KINDS = ['unleash', 'token', 'sdk'] as const;
 export type ExternalActorKind = (typeof EXTERNAL_ACTOR_KINDS)[number];
 
 const NAME_MAX = 150;

@@ -2,12 +2,24 @@
 // with a health state and a destroy() that is safe while the server is unreachable.
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import { Unleash, type Context } from 'unleash-client';
+import { Unleash, type Context, type Variant } from 'unleash-client';
 
 type LogFn = (objOrMsg: unknown, msg?: string) => void;
 export type FlagClientLogger = { debug?: LogFn; info: LogFn; warn: LogFn; error: LogFn };
 
 export type FlagState = 'ok' | 'degraded';
+
+/**
+ * What the SDK emits on each evaluation of a flag whose `impressionData` is on in Unleash
+ * (unleash-client 6: no event id of its own). `variant` is set on `getVariant` evaluations.
+ */
+export type FlagImpression = {
+  eventType: 'isEnabled' | 'getVariant';
+  featureName: string;
+  enabled: boolean;
+  variant?: string;
+  context: Context;
+};
 
 /** A flag as the SDK holds it (the package does not export the type by name). */
 export type FlagDefinition = NonNullable<ReturnType<Unleash['getFeatureToggleDefinition']>>;
@@ -21,6 +33,13 @@ export type FlagClient = {
   isEnabled(name: string, context?: Context, fallback?: boolean): boolean;
   /** The flag as last fetched (type, strategies with their variants), through the SDK's public getFeatureToggleDefinition. */
   definition(name: string): FlagDefinition | undefined;
+  /** The user's variant (`{ name: 'disabled', enabled: false }` when the flag is off, unknown or has no variant for them). */
+  getVariant(name: string, context?: Context): Variant;
+  /**
+   * Calls `listener` with each impression event (flags with impression data on); returns the
+   * unsubscribe. A listener that throws is logged, never thrown into the evaluation that emitted.
+   */
+  onImpression(listener: (impression: FlagImpression) => void): () => void;
   destroy(): Promise<void>;
 };
 
@@ -127,6 +146,24 @@ export function createFlagClient({
     isEnabled: (name, context, fallback) => unleash.isEnabled(name, context, fallback),
 
     definition: (name) => unleash.getFeatureToggleDefinition(name),
+
+    getVariant: (name, context) => unleash.getVariant(name, context),
+
+    onImpression(listener) {
+      // The SDK emits synchronously inside getVariant/isEnabled: an exception here would surface
+      // in the caller's evaluation.
+      const guarded = (impression: FlagImpression) => {
+        try {
+          listener(impression);
+        } catch (err) {
+          logger.warn({ err }, 'feature flags: impression listener failed');
+        }
+      };
+      unleash.on('impression', guarded);
+      return () => {
+        unleash.off('impression', guarded);
+      };
+    },
 
     async destroy() {
       if (destroyed) return;

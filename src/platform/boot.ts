@@ -15,6 +15,7 @@ import { buildFlagCatalog } from '../flags/flag-catalog.js';
 import { syncFlags } from '../flags/flag-sync.js';
 import { createUnleashAdmin } from '../flags/unleash-admin.js';
 import { createFlagEventImport } from '../flags/flag-event-import.js';
+import { createImpressionExposures } from '../experiments/impression-exposures.js';
 import { seedFirstRun } from '../seed/first-run.js';
 import { ensureSeedRoles } from '../rbac/ensure-seed-roles.js';
 import { ensureSystemPrincipals } from '../auth/system-principals.js';
@@ -151,12 +152,19 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     undo.push({ name: 'flag event import', run: flagEvents.stop });
 
     // ---- HTTP
-    const { app, close, actions, impersonation, timeline, dashboard } = createApp({
+    const { app, close, actions, impersonation, timeline, dashboard, experiments, gate } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
       mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags, flagClient: flags,
       unleashAdmin: createUnleashAdmin({ url: unleashUrl, adminToken: secrets.unleashAdminToken }),
     });
     undo.push({ name: 'session store', run: close });
+    // ---- Experiment exposures from opsdeck's own getVariant calls (flags with impression data on)
+    const impressions = createImpressionExposures({
+      experiments, isIngestOn: (actor) => gate.isOn('opsdeck.experiments-ingest', actor), logger: logger.child({ component: 'experiments' }),
+    });
+    const impressionFlush = impressions.start();
+    const stopListening = flags.onImpression(impressions.record);
+    undo.push({ name: 'experiment impressions', run: async () => { stopListening(); await impressionFlush.stop(); } });
     // ---- Actions: outbox and bulk workers, approval and idempotency sweeps
     const actionBackground = await startActionBackground({ actions, logger: logger.child({ component: 'actions' }) });
     undo.push({ name: 'action workers', run: actionBackground.stop });
