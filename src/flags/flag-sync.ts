@@ -1,5 +1,6 @@
 // Declared flags reach Unleash at start through its Admin API: each one missing is created with its
-// type and description in the default project (open source has no other), with a 100% rollout
+// type and description in the default project (open source has no other; impression data on for
+// type experiment only), with a 100% rollout
 // strategy in our environment, switched on there when its default is on. A flag that exists (also
 // archived) is never touched: once created, product managers own it in the dashboard. Idempotent;
 // instances starting together may both try, and the loser's 409 counts as "exists".
@@ -45,7 +46,9 @@ export async function syncFlags({ url, adminToken, catalog, logger, environment 
       continue;
     }
     expect(found, [404], `GET feature ${flag.key}`);
-    const created = await call('POST', '', { name: flag.key, type: flag.type, description: flag.description, impressionData: false });
+    // An experiment flag reports each in-process getVariant as an impression: the exposures of the
+    // opsdeck experiment named like it (src/experiments/impression-exposures.ts).
+    const created = await call('POST', '', { name: flag.key, type: flag.type, description: flag.description, impressionData: flag.type === 'experiment' });
     // 409: created meanwhile by another instance, or archived (archived names stay taken; not revived).
     if (created === 409) {
       result.existing.push(flag.key);
