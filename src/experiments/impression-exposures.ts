@@ -31,7 +31,9 @@ export const IMPRESSIONS_ACTOR: AuditActor = externalActor('sdk', 'unleash-impre
 export const impressionEventId = (userId: string, variant: string): string =>
   `imp:${createHash('sha256').update(userId).update('\0').update(variant).digest('base64url').slice(0, 32)}`;
 
-type Pending = { key: string; id: string; userId: string; variant: string; at: string };
+type Pending = { key: string; userId: string; variant: string; at: string };
+// The buffer's key: hashing waits for the flush, off the evaluation's path.
+const slotOf = (p: Pick<Pending, 'key' | 'userId' | 'variant'>) => `${p.key}\0${p.userId}\0${p.variant}`;
 
 export type ImpressionStats = Record<'recorded' | 'stored' | 'overflow' | 'ignored' | 'notExperiment' | 'notRunning' | 'unknownVariant' | 'switchedOff' | 'failed', number>;
 
@@ -47,7 +49,7 @@ export function createImpressionExposures({
   maxBuffered?: number;
   now?: () => Date;
 }) {
-  // Keyed by experiment and event id: repeated evaluations between flushes take no extra room.
+  // Keyed by experiment, user and variant: repeated evaluations between flushes take no extra room.
   let buffer = new Map<string, Pending>();
   let flushing: Promise<void> | null = null;
   let switchedOff = false;
@@ -61,14 +63,15 @@ export function createImpressionExposures({
         stats.ignored++;
         return;
       }
-      const id = impressionEventId(String(userId).slice(0, 128), impression.variant);
-      const slot = `${impression.featureName}\0${id}`;
+      const pending: Pending = { key: impression.featureName, userId: String(userId).slice(0, 128), variant: impression.variant, at: '' };
+      const slot = slotOf(pending);
       if (buffer.has(slot)) return;
       if (buffer.size >= maxBuffered) {
         stats.overflow++;
         return;
       }
-      buffer.set(slot, { key: impression.featureName, id, userId: String(userId).slice(0, 128), variant: impression.variant, at: now().toISOString() });
+      pending.at = now().toISOString();
+      buffer.set(slot, pending);
       stats.recorded++;
       if (buffer.size >= flushAt) void flush();
     } catch (err) {
@@ -89,7 +92,7 @@ export function createImpressionExposures({
         return;
       }
       const known = new Set(experiment.variants.map((v) => v.name));
-      const events = pending.filter((p) => known.has(p.variant)).map((p) => ({ id: p.id, type: 'exposure' as const, userId: p.userId, variant: p.variant, at: p.at }));
+      const events = pending.filter((p) => known.has(p.variant)).map((p) => ({ id: impressionEventId(p.userId, p.variant), type: 'exposure' as const, userId: p.userId, variant: p.variant, at: p.at }));
       stats.unknownVariant += pending.length - events.length;
       if (events.length === 0) return;
       await experiments.ingest({ key, body: { events }, actor: IMPRESSIONS_ACTOR });
@@ -111,7 +114,7 @@ export function createImpressionExposures({
         // Database trouble: kept for the next flush while there is room (the ids make a retry safe).
         let kept = 0;
         for (const p of pending) {
-          const slot = `${p.key}\0${p.id}`;
+          const slot = slotOf(p);
           if (buffer.size >= maxBuffered) break;
           if (!buffer.has(slot)) buffer.set(slot, p);
           kept++;
