@@ -3,7 +3,7 @@
 // of an experiment flag with impression data on become exposures through the API's ingestion (one
 // per user, on the variant the SDK gave, idempotent on re-flush), a flag without impression data
 // records nothing, a flag that is no experiment is dropped, the kill switch stops it (one audited
-// denial per off period), and the buffer is bounded.
+// denial per off period), a paused experiment takes none, stop() flushes, the buffer is bounded.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -40,6 +40,7 @@ let flags: FlagClient;
 let recorder: ImpressionExposures;
 let stopRecorder: () => Promise<void>;
 let agent: Awaited<ReturnType<typeof loginAs>>['agent'];
+let app: ReturnType<typeof createApp>;
 
 async function admin(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${supervisor.url}/api/admin${route}`, {
@@ -102,6 +103,7 @@ beforeAll(async () => {
     sessionSecret: secret(), unleashState: flags.state, audit, auditSigningKey: TEST_AUDIT_KEY, mfaEncryptionKey: TEST_MFA_KEY,
     flagDefinitions: flags, flagClient: flags,
   });
+  app = created;
   ({ agent } = await loginAs(created.app, db, ['platform_admin']));
   for (const experiment of [key, plainKey]) {
     await agent.put(`/api/experiments/${experiment}`).send({ status: 'running', variants: [{ name: 'control', isControl: true }, { name: 'treatment' }] }).expect(201);
@@ -112,7 +114,10 @@ beforeAll(async () => {
   });
   const flushing = recorder.start();
   const unsubscribe = flags.onImpression(recorder.record);
+  let stopped = false;
   stopRecorder = async () => {
+    if (stopped) return;
+    stopped = true;
     unsubscribe();
     await flushing.stop();
   };
@@ -177,6 +182,30 @@ it('stores nothing while the kill switch is off (one audited denial), and resume
   expect(after.control + after.treatment).toBe(before.control + before.treatment + 10);
   const stored = await storedUsers(key);
   for (const [user, variant] of given) expect(stored.get(user)?.variant).toBe(variant);
+}, 60_000);
+
+it('drops impressions of a paused experiment, and flushes what is buffered on stop', async () => {
+  const before = await exposedOf(key);
+  await agent.put(`/api/experiments/${key}`).send({ status: 'paused' }).expect(200);
+  evaluate(key, users('paused', 6));
+  await recorder.flush();
+  expect(await exposedOf(key)).toEqual(before);
+  expect(recorder.stats().notRunning).toBe(6);
+  await agent.put(`/api/experiments/${key}`).send({ status: 'running' }).expect(200);
+
+  // The main recorder is stopped (boot's shutdown order: unsubscribe, then the last flush); a
+  // recorder whose timer would not fire for a minute stores on stop what it buffered.
+  await stopRecorder();
+  const late = createImpressionExposures({ experiments: app.experiments, logger: silent, flushIntervalMs: 60_000 });
+  const flushing = late.start();
+  const unsubscribe = flags.onImpression(late.record);
+  evaluate(key, users('late', 8));
+  unsubscribe();
+  expect(late.stats()).toMatchObject({ buffered: 8, stored: 0 });
+  await flushing.stop();
+  expect(late.stats()).toMatchObject({ buffered: 0, stored: 8 });
+  const after = await exposedOf(key);
+  expect(after.control + after.treatment).toBe(before.control + before.treatment + 8);
 }, 60_000);
 
 it('bounds its buffer (new impressions dropped and counted), and a throwing listener never breaks evaluation', async () => {
