@@ -61,6 +61,7 @@ import { createSearch } from './search/create-search.js';
 import { createTimeline, type Timeline } from './timeline/create-timeline.js';
 import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js';
 import { createPluginRouter } from './platform/plugin-routes.js';
+import { createPluginWebhookRouter, WEBHOOK_PREFIX } from './platform/plugin-webhooks.js';
 import { createConsolePageGuard } from './consoles/console-pages.js';
 import { createConsoleRoutes } from './consoles/console-routes.js';
 
@@ -206,15 +207,17 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createApiTokenRoutes({ tokens, access }));
   api.use(createFlagRoutes({ flags, access }));
   // The omnibox; `recentEvents` (the timeline's newest events per entity) joins here once src/timeline/ exists.
-  api.use(createSearch({ prisma: db.prisma, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
+  api.use(createSearch({ prisma: db.prisma, pool: db.pool, plugins, rbac, adminRootPath: admin.options.rootPath, access, audit }).routes);
   api.use(timeline.routes(access));
   api.use(dashboard.routes(access));
   api.use(impersonation.routes(access));
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(createConsoleRoutes({ consoles: rbac.consoles, access, gate, adminRoot: admin.options.rootPath }));
   // The packs' routes (consoles' read models included), guarded by their declared permissions.
-  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config } }));
+  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config, audit } }));
   api.use(notFoundHandler);
+  // The packs' inbound webhooks: signature-checked over the raw body, before the API's session and JSON parser.
+  app.use(WEBHOOK_PREFIX, createPluginWebhookRouter({ plugins, services: { pool: db.pool, prisma: db.prisma, config, audit } }));
   app.use('/api', api);
 
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
