@@ -7,6 +7,7 @@ import { createOperator, createTestApp, credentials } from './support/app.js';
 import { coreResources } from '../src/resources/core-resources.js';
 import { plugins } from '../plugins/index.js';
 import { seedDemo } from '../plugins/marketplace/seed/demo.js';
+import { seedDemo as seedActionCenterDemo } from '../plugins/action-center/seed/demo.js';
 import { createLogger } from '../src/platform/logger.js';
 
 const resources = [...coreResources, ...plugins.flatMap((p) => p.resources)].map((r) => r.model);
@@ -18,6 +19,8 @@ let agent: ReturnType<typeof request.agent>;
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 7 });
+  // The Action Center's demo orders and tickets (plugins/action-center/seed/demo.ts).
+  await seedActionCenterDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 7 });
   app = createTestApp(db);
   // Support agent, plus the sessions screen (an administrators' screen) and the audit log's readers'
   // Impersonations screen, so that every resource lists.

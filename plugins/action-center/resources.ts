@@ -12,10 +12,8 @@ export const actionCenterResources: ResourceDefinition[] = [
     pii: { email: 'email', customerName: 'name' },
     options: list(['id', 'name', 'shopifyId', 'customerName', 'totalAmount', 'currency', 'financialStatus', 'fulfillmentStatus', 'shopifyUpdatedAt'], ['name', 'shopifyId', 'financialStatus', 'fulfillmentStatus']),
   },
-  {
-    model: 'ShopifyOrderEvent', navigation: NAV, access: { read: 'shopify_order.read' },
-    options: { ...list(['id', 'order', 'type', 'occurredAt', 'data'], ['order', 'type', 'occurredAt']), sort: { sortBy: 'occurredAt', direction: 'desc' } },
-  },
+  // The order timeline (ac_order_timeline_events, bigint keys) is shown on the ticket page and by
+  // GET /api/consoles/action-center/orders/:id, not as a resource of its own.
   {
     model: 'ActionCenterTicket', entityType: 'ac_ticket', navigation: NAV, access: { read: 'ac_ticket.read' },
     options: {

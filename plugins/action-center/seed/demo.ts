@@ -28,5 +28,14 @@ export async function seedDemo({ pool, log }: SeedContext): Promise<void> {
       [t.subject, t.status, t.assignee, t.order, t.at],
     );
   }
+  // One earlier internal note on the first ticket, as if an agent had added it (demo data: no run).
+  const { rows: [author] } = await pool.query<{ id: number }>('SELECT id FROM operators ORDER BY id LIMIT 1');
+  if (author) {
+    await pool.query(
+      `INSERT INTO ac_tasks (ticket_id, title, external_ref, created_by_operator_id, created_at)
+       SELECT id, 'Check the cancelled fulfillment with the carrier', 'TASK-DEMO0001', $1, $2 FROM ac_tickets ORDER BY id LIMIT 1`,
+      [agent?.id ?? author.id, new Date(now - hour)],
+    );
+  }
   log.info({ tickets: tickets.length }, 'action center demo: 2 Shopify orders ingested from recorded webhooks, tickets opened');
 }

@@ -38,7 +38,7 @@ describe('an app without the Action Center', () => {
   it('has no Action Center routes, resources, console, actions or search identifiers', async () => {
     const model = buildRbacModel({ plugins: marketplaceOnly });
     expect(model.resources.map((r) => r.model)).not.toEqual(expect.arrayContaining(['ShopifyOrder']));
-    expect(model.resources.some((r) => ['ShopifyOrder', 'ShopifyOrderEvent', 'ActionCenterTicket', 'ActionCenterTask'].includes(r.model))).toBe(false);
+    expect(model.resources.some((r) => ['ShopifyOrder', 'ActionCenterTicket', 'ActionCenterTask'].includes(r.model))).toBe(false);
     expect(model.consoles.some(({ console: c }) => c.id === 'action-center')).toBe(false);
     expect(model.apiRoutes.some((r) => r.path.includes('action-center'))).toBe(false);
     expect(Object.keys(model.catalog)).not.toContain('ac_ticket.task');

@@ -75,7 +75,7 @@ CREATE TABLE "ac_tasks" (
     "body" TEXT,
     "external_ref" VARCHAR(100) NOT NULL,
     "created_by_operator_id" INTEGER NOT NULL,
-    "run_id" UUID NOT NULL,
+    "run_id" UUID,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "ac_tasks_pkey" PRIMARY KEY ("id")
