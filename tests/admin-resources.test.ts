@@ -48,6 +48,8 @@ describe('AdminJS backoffice', () => {
     'Experiment', 'ExperimentVariant', 'ExperimentEvent', 'ExperimentUser', 'ExperimentTally',
     // The timeline's read model: shown through the Timeline panel of each entity (src/timeline/).
     'TimelineEntry', 'TimelineCheckpoint',
+    // The Action Center's snapshots and order timeline are shown on its ticket page; webhook deliveries are ingestion's bookkeeping.
+    'ShopifyOrderSnapshot', 'ShopifyOrderEvent', 'ShopifyWebhookDelivery',
   ];
 
   it('covers every Prisma model but the operator-role join table, the runner\'s bookkeeping and login security\'s internals', () => {

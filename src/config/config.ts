@@ -95,8 +95,6 @@ const envSchema = z
       // Seals the TOTP secrets: one generated per data folder would differ between instances and go
       // with the folder, and no operator could log in with a second factor any more.
       need('MFA_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
-      // Only a deployment that enables the Action Center takes Shopify webhooks.
-      if (env.OPSDECK_PLUGINS.split(',').includes('action-center')) need('SHOPIFY_WEBHOOK_SECRET', 'is required when NODE_ENV=production and the action-center plugin is enabled');
     }
     if (env.NODE_ENV === 'production' && !env.MFA_REQUIRED) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MFA_REQUIRED'], message: 'cannot be false when NODE_ENV=production' });
@@ -117,6 +115,10 @@ const envSchema = z
         const value = env[key];
         if (value && !shape.test(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `must look like ${expected}` });
       }
+    }
+    // Only a deployment that enables the Action Center takes Shopify webhooks (last: the core's own checks report first).
+    if (env.NODE_ENV === 'production' && env.OPSDECK_PLUGINS.split(',').includes('action-center')) {
+      need('SHOPIFY_WEBHOOK_SECRET', 'is required when NODE_ENV=production and the action-center plugin is enabled');
     }
   });
 
