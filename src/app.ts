@@ -61,7 +61,7 @@ import { createSearch } from './search/create-search.js';
 import { createTimeline, type Timeline } from './timeline/create-timeline.js';
 import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js';
 import { createPluginRouter } from './platform/plugin-routes.js';
-import { createPluginWebhookRouter, WEBHOOK_PREFIX } from './platform/plugin-webhooks.js';
+import { createPluginWebhookRouter, WEBHOOK_PREFIX, webhookPaths } from './platform/plugin-webhooks.js';
 import { createConsolePageGuard } from './consoles/console-pages.js';
 import { createConsoleRoutes } from './consoles/console-routes.js';
 
@@ -195,7 +195,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createRbacRoutes({ prisma: db.prisma, guard, catalog: rbac.catalog }));
   api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey, piiLookup: buildAuditPiiLookup(rbac.resources) }));
   const access = createRouteAccess({ guard, authenticated: requireOperator({ auth }) });
-  api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions }), access }));
+  api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions, extraPaths: webhookPaths(plugins) }), access }));
   api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createBulkRoutes({ bulk: actions.bulk, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));

@@ -55,3 +55,24 @@ export function createPluginWebhookRouter({ plugins, services }: { plugins: read
   }
   return router;
 }
+
+/** The OpenAPI path items of the enabled packs' webhooks: no session (signature-authenticated). */
+export function webhookPaths(plugins: readonly Plugin[]): Record<string, Record<string, Record<string, unknown>>> {
+  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+  return Object.fromEntries(plugins.flatMap((p) => (p.webhooks ?? []).map((w) => [`${WEBHOOK_PREFIX}${w.path}`, {
+    post: {
+      summary: w.summary,
+      description: 'Called by the outside system, not by operators: authenticated by its signature over the raw body (no session, no Origin check, no operator write limit).',
+      security: [],
+      'x-permission': 'none (signature-authenticated webhook)',
+      responses: {
+        200: { description: 'Acknowledged (a re-delivery, or a topic that is not ingested): nothing changed.' },
+        202: { description: 'Ingested.' },
+        401: problem('`invalid_signature`: missing or wrong signature; nothing stored.'),
+        413: problem('Body too large.'),
+        422: problem('`validation_failed`: missing delivery headers or a body that is not JSON.'),
+        503: problem('The webhook secret is not configured.'),
+      },
+    },
+  }])));
+}

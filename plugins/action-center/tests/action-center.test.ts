@@ -151,6 +151,15 @@ describe('the Admin GraphQL pull', () => {
     await agent.post('/api/action-center/orders/abc/refresh').expect(422);
   });
 
+  it('documents the webhook (no session) and the pack routes in the OpenAPI document', async () => {
+    const { agent } = await loginAs(platform.app, db, ['support_agent']);
+    const { body } = await agent.get('/api/openapi.json').expect(200);
+    expect(body.paths['/api/webhooks/shopify'].post).toMatchObject({ security: [], responses: { 401: expect.anything() } });
+    expect(body.paths['/api/action-center/orders/{shopifyId}/refresh'].post).toMatchObject({ 'x-permission': 'shopify_order.refresh' });
+    expect(body.paths['/api/consoles/action-center/tickets'].get).toMatchObject({ 'x-permission': 'ac_ticket.read' });
+    expect(JSON.stringify(body)).toContain('ticket.create_task');
+  });
+
   it('is refused without shopify_order.refresh', async () => {
     const { agent } = await loginAs(platform.app, db, ['client_success']);
     const res = await agent.post('/api/action-center/orders/5500000001001/refresh').expect(403);
