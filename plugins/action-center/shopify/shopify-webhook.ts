@@ -7,6 +7,8 @@ import { AppError } from '../../../src/http/errors.js';
 import { definePluginWebhook } from '../../../src/platform/plugin-webhooks.js';
 import { createOrderIngestion, INGESTED_TOPICS } from '../orders/order-ingestion.js';
 import { isValidShopifyHmac } from './shopify-hmac.js';
+import { payloadSchema } from './webhook-payloads.js';
+import { parseOr422 } from '../../../src/http/validation.js';
 
 const problem = (status: number, code: string, title: string, detail: string) => new AppError({ status, code, title, detail });
 
@@ -25,12 +27,13 @@ export const shopifyWebhook = definePluginWebhook({
       throw problem(422, 'validation_failed', 'Missing webhook headers', 'X-Shopify-Webhook-Id and X-Shopify-Topic are required.');
     }
     if (!INGESTED_TOPICS.includes(topic)) return { status: 'ignored', topic };
-    let payload: Record<string, unknown>;
+    let json: unknown;
     try {
-      payload = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
+      json = JSON.parse(rawBody.toString('utf8'));
     } catch {
       throw problem(422, 'validation_failed', 'Body is not JSON', 'The signed body is not a JSON object.');
     }
+    const payload = parseOr422(payloadSchema(topic), json, { where: 'body' }) as Record<string, unknown>;
     const result = await createOrderIngestion({ pool: services.pool }).ingestWebhook({ webhookId, topic, payload });
     res.status(result.status === 'duplicate' ? 200 : 202);
     return result;

@@ -117,6 +117,11 @@ describe('Shopify webhooks', () => {
     const raw = Buffer.from('{not json');
     await request(platform.app).post('/api/webhooks/shopify').set('X-Shopify-Topic', 'orders/updated').set('X-Shopify-Webhook-Id', randomUUID())
       .set('X-Shopify-Hmac-Sha256', shopifyHmac(raw, SECRET)).set('Content-Type', 'application/json').send(raw.toString('utf8')).expect(422);
+    // Signed, JSON, but not an order: 422 naming the field, nothing stored.
+    const before = await state();
+    const odd = await deliver({ ...order1001[0], webhookId: randomUUID(), payload: { id: 5500000001001, name: '#1001' } }).expect(422);
+    expect(odd.body.code).toBe('validation_failed');
+    expect(await state()).toEqual(before);
   });
 });
 
