@@ -20,7 +20,12 @@ const FINANCIAL: Record<string, string> = {
 };
 const FULFILLMENT: Record<string, string> = { partial: 'partially_fulfilled', fulfilled: 'fulfilled' };
 
-const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+// Keys sorted: an address read back from the snapshot's jsonb has its keys in jsonb's order, not ours.
+const canonical = (value: unknown): unknown =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+    : Array.isArray(value) ? value.map(canonical) : value;
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex').slice(0, 16);
 
 /**
  * The events an order state implies. `previousAddress` is the address of the snapshot we held

@@ -88,6 +88,8 @@ describe('Shopify webhooks', () => {
       'paid', 'partially_fulfilled', 'partially_paid', 'partially_refunded', 'refunded', 'tags_changed',
     ]);
     expect(events.filter((e) => e.type === 'refunded')).toHaveLength(2);
+    // One address change (A to B), however often the unchanged address comes back.
+    expect(events.filter((e) => e.type === 'address_changed')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'fulfillment_created')).toHaveLength(3);
   });
 
