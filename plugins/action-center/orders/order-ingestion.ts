@@ -7,6 +7,7 @@ import { fromRestOrder, orderContext, restRefund, type OrderDocument } from '../
 import { fulfillmentEvents, orderEvents, refundEvent, type OrderEvent } from './order-events.js';
 import { appendEvents } from './order-events-store.js';
 import { sqlTag } from '../../../src/actions/action-runner.js';
+import { inTransaction as withTransaction } from '../../../src/db/transaction-scope.js';
 
 export type IngestResult =
   | { status: 'ingested'; orderId: number; newEvents: number }
@@ -51,20 +52,7 @@ async function appendPartEvents(client: Client, shopifyId: string, events: (curr
 }
 
 export function createOrderIngestion({ pool }: { pool: pg.Pool }) {
-  async function inTransaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
+  const inTransaction = <T,>(work: (client: Client) => Promise<T>) => withTransaction(pool, work);
 
   /** One verified webhook delivery (`X-Shopify-Webhook-Id`, `X-Shopify-Topic`, the parsed body). */
   async function ingestWebhook({ webhookId, topic, payload }: { webhookId: string; topic: string; payload: Record<string, any> }): Promise<IngestResult> {

@@ -113,6 +113,13 @@ describe('Shopify webhooks', () => {
     expect(after.events).toEqual(before.events);
   });
 
+  it('acknowledges a refund of an order not cached yet (a refresh brings it with the order)', async () => {
+    const refund = order1001.find((d) => d.topic === 'refunds/create')!;
+    const res = await deliver({ ...refund, webhookId: randomUUID(), payload: { ...refund.payload, id: 3300000009999, order_id: 5500000007777 } }).expect(202);
+    expect(res.body).toEqual({ status: 'order_not_cached', shopifyId: '5500000007777' });
+    expect(Number((await db.pool.query(`SELECT count(*) FROM ac_orders WHERE shopify_id = '5500000007777'`)).rows[0].count)).toBe(0);
+  });
+
   it('acknowledges topics it does not ingest, and answers a malformed signed body with 422', async () => {
     const ignored = await deliver({ ...order1001[0], topic: 'products/update', webhookId: randomUUID() }).expect(200);
     expect(ignored.body.status).toBe('ignored');
