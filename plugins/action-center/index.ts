@@ -13,6 +13,7 @@ import { orderRefreshRoute } from './orders/order-refresh-route.js';
 import { shopifyWebhook } from './shopify/shopify-webhook.js';
 import { shopifyOrderSource, ticketSource } from './search/order-search.js';
 import { seedDemo } from './seed/demo.js';
+import { actionCenterTimeline } from './timeline/order-events-source.js';
 
 export const actionCenterPlugin = definePlugin({
   id: 'action-center',
@@ -29,5 +30,7 @@ export const actionCenterPlugin = definePlugin({
   consoles: [actionCenterConsole],
   // `#1001`, Shopify's numeric ids and gid://shopify/Order/... in the omnibox.
   search: [shopifyOrderSource, ticketSource],
+  // The order timeline on the core's entity timeline; tickets and tasks link to their order.
+  timeline: actionCenterTimeline,
   seedDemo,
 });

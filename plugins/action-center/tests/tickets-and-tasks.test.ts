@@ -5,13 +5,15 @@
 // task-service failure that is an exception (failed run with a reason code) whose Retry succeeds once.
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '../../../tests/support/database.js';
-import { createTestPlatformApp, loginAs } from '../../../tests/support/app.js';
+import { createTestPlatformApp, loginAs, TEST_AUDIT_KEY } from '../../../tests/support/app.js';
+import { createAuditService } from '../../../src/audit/audit-service.js';
 import { createOrderIngestion } from '../orders/order-ingestion.js';
 import { recordedWebhooks } from '../fixtures/recorded.js';
 import { setTaskServiceOutage } from '../tickets/task-service.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let platform: ReturnType<typeof createTestPlatformApp>;
+let audit: ReturnType<typeof createAuditService>;
 let agent: Awaited<ReturnType<typeof loginAs>>;
 const ticket: Record<string, number> = {};
 
@@ -19,7 +21,8 @@ const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  platform = createTestPlatformApp(db);
+  audit = createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY });
+  platform = createTestPlatformApp(db, { audit });
   const ingestion = createOrderIngestion({ pool: db.pool });
   for (const d of [...recordedWebhooks('order-1001'), ...recordedWebhooks('order-1002')]) await ingestion.ingestWebhook(d);
   agent = await loginAs(platform.app, db, ['support_agent']);
@@ -131,6 +134,23 @@ describe('ticket.create_task', () => {
     const again = await agent.agent.post(`/api/runs/${run.id}/retry`).set('Idempotency-Key', randomUUID()).expect(409);
     expect(again.body.code).toBe('run_not_retryable');
     expect(await db.pool.query('SELECT 1 FROM ac_tasks WHERE ticket_id = $1', [ticket['unassigned-pending']]).then((r) => r.rowCount)).toBe(1);
+  });
+});
+
+describe('the entity timeline', () => {
+  it('shows the order events and the tasks created on its tickets on the Shopify order\'s timeline', async () => {
+    await audit.seal();
+    await platform.timeline.projector.catchUp();
+    const { rows: [order] } = await db.pool.query<{ id: number }>(`SELECT id FROM ac_orders WHERE shopify_id = '5500000001001'`);
+    const res = await agent.agent.get(`/api/entities/shopify_order/${order.id}/timeline?limit=200`).expect(200);
+    const kinds = new Set(res.body.items.map((i: { kind: string }) => i.kind));
+    for (const kind of ['ShopifyOrder.order_created', 'ShopifyOrder.paid', 'ShopifyOrder.address_changed', 'ShopifyOrder.refunded', 'ShopifyOrder.cancelled', 'ShopifyOrder.task_created']) {
+      expect(kinds).toContain(kind);
+    }
+    // The runner's audit rows of ticket.create_task, on the ticket, reach the order through the link.
+    expect(res.body.items.some((i: { kind: string; isLinked: boolean }) => i.kind.startsWith('ticket.create_task') && i.isLinked)).toBe(true);
+    const types = (await db.pool.query(`SELECT count(DISTINCT type) AS n FROM ac_order_timeline_events WHERE order_id = $1`, [order.id])).rows[0].n;
+    expect(res.body.items.filter((i: { source: string }) => i.source === 'action-center.order-events').length).toBeGreaterThanOrEqual(Number(types));
   });
 });
 
