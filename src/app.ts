@@ -214,10 +214,10 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(createConsoleRoutes({ consoles: rbac.consoles, access, gate, adminRoot: admin.options.rootPath }));
   // The packs' routes (consoles' read models included), guarded by their declared permissions.
-  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config, audit } }));
+  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config, audit, runner: actions.runner } }));
   api.use(notFoundHandler);
   // The packs' inbound webhooks: signature-checked over the raw body, before the API's session and JSON parser.
-  app.use(WEBHOOK_PREFIX, createPluginWebhookRouter({ plugins, services: { pool: db.pool, prisma: db.prisma, config, audit } }));
+  app.use(WEBHOOK_PREFIX, createPluginWebhookRouter({ plugins, services: { pool: db.pool, prisma: db.prisma, config, audit, runner: actions.runner } }));
   app.use('/api', api);
 
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));

@@ -10,6 +10,7 @@ import { actionCenterResources } from './resources.js';
 import { ticketCreateTaskAction } from './tickets/ticket-create-task.js';
 import { actionCenterConsole } from './tickets/action-center-console.js';
 import { orderRefreshRoute } from './orders/order-refresh-route.js';
+import { createTaskRoute } from './tickets/create-task-route.js';
 import { shopifyWebhook } from './shopify/shopify-webhook.js';
 import { shopifyOrderSource, ticketSource } from './search/order-search.js';
 import { seedDemo } from './seed/demo.js';
@@ -24,8 +25,8 @@ export const actionCenterPlugin = definePlugin({
   actions: [ticketCreateTaskAction],
   // Shopify order webhooks, HMAC-checked over the raw body (src/platform/plugin-webhooks.ts).
   webhooks: [shopifyWebhook],
-  // The pull of one order through the Admin GraphQL API.
-  routes: [orderRefreshRoute],
+  // The pull of one order through the Admin GraphQL API; seed 002's path for the create-task action.
+  routes: [orderRefreshRoute, createTaskRoute],
   // Tickets list and ticket detail (order context + timeline + tasks) on one page.
   consoles: [actionCenterConsole],
   // `#1001`, Shopify's numeric ids and gid://shopify/Order/... in the omnibox.

@@ -107,6 +107,21 @@ describe('ticket.create_task', () => {
     expect(detail.body.tasks).toHaveLength(1);
   });
 
+  it('answers on seed 002\'s path too: the same runner call, replayed by its key', async () => {
+    const key = randomUUID();
+    const path = `/api/action-center/tickets/${ticket['unassigned-open-old']}/actions/create-task`;
+    const body = { input: { title: 'Send the invoice copy', kind: 'note' }, reasonCode: 'customer_request' };
+    const first = await agent.agent.post(path).set('Idempotency-Key', key).send(body).expect(200);
+    expect(first.body.run).toMatchObject({ actionId: 'ticket.create_task', status: 'succeeded', target: { type: 'ac_ticket', id: String(ticket['unassigned-open-old']) } });
+    const replay = await agent.agent.post(path).set('Idempotency-Key', key).send(body).expect(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.run.id).toBe(first.body.run.id);
+    await agent.agent.post(path).send(body).expect(400);
+    const reader = await loginAs(platform.app, db, ['client_success']);
+    await reader.agent.post(path).set('Idempotency-Key', randomUUID()).send(body).expect(403);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM ac_tasks WHERE ticket_id = $1', [ticket['unassigned-open-old']])).rows[0].n).toBe(1);
+  });
+
   it('is refused without ac_ticket.task (403, audited) and on a closed ticket (409)', async () => {
     const reader = await loginAs(platform.app, db, ['client_success']);
     const denied = await reader.agent.post('/api/actions/ticket.create_task').set('Idempotency-Key', randomUUID())
