@@ -134,6 +134,20 @@ describe('Shopify webhooks', () => {
   });
 });
 
+describe('without Shopify configuration', () => {
+  it('refuses webhooks and pulls with 503 (no default secret), storing nothing', async () => {
+    const bare = createTestPlatformApp(db);
+    const before = await state();
+    const res = await request(bare.app).post('/api/webhooks/shopify').set('X-Shopify-Topic', 'orders/create').set('X-Shopify-Webhook-Id', randomUUID())
+      .set('X-Shopify-Hmac-Sha256', shopifyHmac(Buffer.from('{}'), SECRET)).set('Content-Type', 'application/json').send('{}').expect(503);
+    expect(res.body.code).toBe('shopify_not_configured');
+    const { agent } = await loginAs(bare.app, db, ['support_tier_2']);
+    expect((await agent.post('/api/action-center/orders/5500000001001/refresh').expect(503)).body.code).toBe('shopify_not_configured');
+    expect(await state()).toEqual(before);
+    await bare.actions.boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+  });
+});
+
 describe('the Admin GraphQL pull', () => {
   it('refreshes a cached order from the recorded answer: adds what is new once, audited', async () => {
     const { agent } = await loginAs(platform.app, db, ['support_tier_2']);
