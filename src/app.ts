@@ -61,6 +61,7 @@ import { createSearch } from './search/create-search.js';
 import { createTimeline, type Timeline } from './timeline/create-timeline.js';
 import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js';
 import { createPluginRouter } from './platform/plugin-routes.js';
+import { createPluginWebhookRouter, WEBHOOK_PREFIX, webhookPaths } from './platform/plugin-webhooks.js';
 import { createConsolePageGuard } from './consoles/console-pages.js';
 import { createConsoleRoutes } from './consoles/console-routes.js';
 
@@ -199,7 +200,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(createRbacRoutes({ prisma: db.prisma, guard, catalog: rbac.catalog }));
   api.use(createAuditRoutes({ pool: db.pool, guard, audit, signingKey: auditSigningKey, piiLookup: buildAuditPiiLookup(rbac.resources) }));
   const access = createRouteAccess({ guard, authenticated: requireOperator({ auth }) });
-  api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions }), access }));
+  api.use(createOpenApiRoute({ document: buildOpenApi({ routes: rbac.apiRoutes, actions: rbac.actions, extraPaths: webhookPaths(plugins) }), access }));
   api.use(createActionRoutes({ runner: actions.runner, runs: actions.runs, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createBulkRoutes({ bulk: actions.bulk, access, stepUp: operatorSecurity.actionStepUp }));
   api.use(createApprovalRoutes({ prisma: db.prisma, approvals: actions.approvals, access, stepUp: operatorSecurity.actionStepUp }));
@@ -218,8 +219,10 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   api.use(operatorSecurity.sessionAdminRoutes(access));
   api.use(createConsoleRoutes({ consoles: rbac.consoles, access, gate, adminRoot: admin.options.rootPath }));
   // The packs' routes (consoles' read models included), guarded by their declared permissions.
-  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config } }));
+  api.use(createPluginRouter({ routes: rbac.pluginRoutes, guard, authenticated: requireOperator({ auth }), gate, services: { pool: db.pool, prisma: db.prisma, config, audit, runner: actions.runner } }));
   api.use(notFoundHandler);
+  // The packs' inbound webhooks: signature-checked over the raw body, before the API's session and JSON parser.
+  app.use(WEBHOOK_PREFIX, createPluginWebhookRouter({ plugins, services: { pool: db.pool, prisma: db.prisma, config, audit, runner: actions.runner } }));
   app.use('/api', api);
 
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));

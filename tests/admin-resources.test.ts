@@ -7,6 +7,7 @@ import { createOperator, createTestApp, credentials } from './support/app.js';
 import { coreResources } from '../src/resources/core-resources.js';
 import { plugins } from '../plugins/index.js';
 import { seedDemo } from '../plugins/marketplace/seed/demo.js';
+import { seedDemo as seedActionCenterDemo } from '../plugins/action-center/seed/demo.js';
 import { createLogger } from '../src/platform/logger.js';
 
 const resources = [...coreResources, ...plugins.flatMap((p) => p.resources)].map((r) => r.model);
@@ -18,6 +19,8 @@ let agent: ReturnType<typeof request.agent>;
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 7 });
+  // The Action Center's demo orders and tickets (plugins/action-center/seed/demo.ts).
+  await seedActionCenterDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 7 });
   app = createTestApp(db);
   // Support agent, plus the sessions and API tokens screens (administrators' screens) and the audit
   // log's readers' Impersonations screen, so that every resource lists.
@@ -47,6 +50,8 @@ describe('AdminJS backoffice', () => {
     'TimelineEntry', 'TimelineCheckpoint',
     // The Unleash event import's bookkeeping.
     'FlagEventCursor',
+    // The Action Center's snapshots and order timeline are shown on its ticket page; webhook deliveries are ingestion's bookkeeping.
+    'ShopifyOrderSnapshot', 'ShopifyOrderEvent', 'ShopifyWebhookDelivery',
   ];
 
   it('covers every Prisma model but the operator-role join table, the runner\'s bookkeeping and login security\'s internals', () => {

@@ -52,8 +52,15 @@ describe('config', () => {
       AUDIT_SIGNING_KEY: 'k'.repeat(40),
       MFA_ENCRYPTION_KEY: MFA_KEY,
       DATABASE_URL: 'postgresql://u:p@db:5432/opsdeck',
+      SHOPIFY_WEBHOOK_SECRET: 'w'.repeat(32),
     });
     expect(config).toMatchObject({ isProduction: true, cookieSecure: true, UNLEASH_URL: 'https://unleash.example.com', MFA_ENCRYPTION_KEY: MFA_KEY });
+  });
+
+  it('needs the Shopify webhook secret in production only while the action-center plugin is enabled', () => {
+    const base = { IMPERSONATION_JWT_PRIVATE_KEY: JWT_KEY, NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://unleash.example.com/', UNLEASH_ADMIN_TOKEN: '*:*.secret-admin', UNLEASH_CLIENT_TOKEN: 'default:production.secret', AUDIT_SIGNING_KEY: 'k'.repeat(40), MFA_ENCRYPTION_KEY: MFA_KEY };
+    expect(() => loadConfig(base)).toThrow(/SHOPIFY_WEBHOOK_SECRET is required/);
+    expect(loadConfig({ ...base, OPSDECK_PLUGINS: 'marketplace' }).OPSDECK_PLUGINS).toBe('marketplace');
   });
 
   it('takes MFA_ENCRYPTION_KEY as 64 hex characters or as base64', () => {

@@ -15,6 +15,7 @@ import { createAuditRecorder } from './support/audit-recorder.js';
 import { plugins } from '../plugins/index.js';
 import { marketplacePlugin } from '../plugins/marketplace/index.js';
 import { seedDemo } from '../plugins/marketplace/seed/demo.js';
+import { seedDemo as seedActionCenterDemo } from '../plugins/action-center/seed/demo.js';
 import { createApp } from '../src/app.js';
 import { createAuditService } from '../src/audit/audit-service.js';
 import { createAdmin } from '../src/admin/create-admin.js';
@@ -133,6 +134,8 @@ beforeAll(async () => {
   // Operators first: the demo data refers to them (case assignees, note authors, holds).
   const operators = await Promise.all(matrix.roles.map((role) => createOperator(db, { roles: [role.key] })));
   await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 5 });
+  // The Action Center's demo orders and tickets (plugins/action-center/seed/demo.ts).
+  await seedActionCenterDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 5 });
   // A past impersonation for the Impersonations screen (the core's own record; no demo data writes one).
   await db.prisma.impersonation.create({
     data: { id: randomUUID(), operatorId: operators[0].id, targetUserId: 1, reasonCode: 'other', note: 'matrix test', sessionId: '0'.repeat(64), expiresAt: new Date(), endedAt: new Date(), endReason: 'ended' },

@@ -70,6 +70,16 @@ const envSchema = z
     IMPERSONATION_JWT_AUDIENCE: z.string().min(1).max(200).default('opsdeck-customer-app'),
     // The shipping console's stale-tracking queue: a shipment in flight with no carrier event for this long.
     SHIPPING_TRACKING_STALE_HOURS: z.coerce.number().int().min(1).max(24 * 60).default(48),
+    // The installed domain packs this deployment enables (plugins/index.ts), comma-separated.
+    OPSDECK_PLUGINS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be plugin ids separated by commas').default('marketplace,action-center'),
+    // The Action Center's Shopify app (plugins/action-center/): the webhook secret signs deliveries,
+    // the shop domain and Admin API token pull orders. Unset: those routes answer 503 (never a default).
+    SHOPIFY_WEBHOOK_SECRET: z.string().min(16).optional(),
+    SHOPIFY_SHOP_DOMAIN: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must look like <shop>.myshopify.com').optional(),
+    SHOPIFY_ADMIN_TOKEN: z.string().min(8).optional(),
+    // Where the Admin API is reached (default https://<SHOPIFY_SHOP_DOMAIN>): a proxy, or a recorded-fixture server in tests.
+    SHOPIFY_ADMIN_API_URL: httpUrl.optional(),
+    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$/).default('2025-01'),
   })
   .superRefine((env, ctx) => {
     const need = (key: keyof typeof env, why: string) => {
@@ -105,6 +115,10 @@ const envSchema = z
         const value = env[key];
         if (value && !shape.test(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `must look like ${expected}` });
       }
+    }
+    // Only a deployment that enables the Action Center takes Shopify webhooks (last: the core's own checks report first).
+    if (env.NODE_ENV === 'production' && env.OPSDECK_PLUGINS.split(',').includes('action-center')) {
+      need('SHOPIFY_WEBHOOK_SECRET', 'is required when NODE_ENV=production and the action-center plugin is enabled');
     }
   });
 

@@ -44,7 +44,12 @@ const ACTION_RESPONSES = {
   500: problemResponse('Failed and changed nothing; the key is released, so retrying with it runs again.'),
 };
 
-export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAccess[]; actions: ActionDefinition[] }): Json {
+export function buildOpenApi({ routes, actions, extraPaths = {} }: {
+  routes: readonly ApiRouteAccess[];
+  actions: ActionDefinition[];
+  /** Path items built elsewhere, e.g. the packs' webhooks (src/platform/plugin-webhooks.ts). */
+  extraPaths?: Record<string, Record<string, Json>>;
+}): Json {
   const paths: Record<string, Record<string, Json>> = {
     '/api/session': {
       post: {
@@ -88,6 +93,7 @@ export function buildOpenApi({ routes, actions }: { routes: readonly ApiRouteAcc
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
 
+  Object.assign(paths, extraPaths);
   const described = actions.map(describeAction);
   return {
     openapi: '3.1.0',

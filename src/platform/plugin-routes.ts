@@ -10,6 +10,8 @@ import type pg from 'pg';
 import type { PrismaClient } from '@prisma/client';
 import { toJSONSchema, type z } from 'zod/v4';
 import type { Config } from '../config/config.js';
+import type { AuditService } from '../audit/types.js';
+import type { ActionRunner } from '../actions/types.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ApiRouteAccess } from '../rbac/api-routes.js';
 import type { Permission } from '../rbac/permissions.js';
@@ -21,7 +23,11 @@ import { impersonationReadOnly } from '../impersonation/read-only-gate.js';
 import type { ActiveImpersonation } from '../impersonation/impersonation-types.js';
 
 /** What a pack's handlers may use: the same pool and client as the core's services, and the config. */
-export type PluginRouteServices = { pool: pg.Pool; prisma: PrismaClient; config: Config };
+export type PluginRouteServices = {
+  pool: pg.Pool; prisma: PrismaClient; config: Config; audit: AuditService;
+  /** The action runner's submit (as POST /api/actions/{id}): a pack's route may offer an action under its own path. */
+  runner: Pick<ActionRunner, 'submit'>;
+};
 
 export type PluginRouteContext<Q, P> = {
   query: Q;

@@ -20,6 +20,7 @@ import type { SystemPrincipalSpec } from '../auth/system-principals.js';
 import type { ScheduledJob } from '../actions/scheduled-jobs.js';
 import type { DashboardFigure, ReadModelRefresh } from '../dashboard/dashboard-types.js';
 import type { PluginRoute } from './plugin-routes.js';
+import type { PluginWebhook } from './plugin-webhooks.js';
 import type { ConsoleDefinition } from '../consoles/console-types.js';
 
 /** Per-action limits of a role, in minor units per currency: `{ 'order.refund': { USD: 10000 } }`. */
@@ -154,6 +155,11 @@ export type Plugin = {
    * listed in the route table, the RBAC matrix and the OpenAPI document like the core's.
    */
   routes?: PluginRoute[];
+  /**
+   * Inbound webhooks under /api/webhooks (src/platform/plugin-webhooks.ts): signature-authenticated,
+   * raw body, outside the operator session and its request checks.
+   */
+  webhooks?: PluginWebhook[];
   /** The pack's consoles: an AdminJS page each, over read-model routes under /api/consoles/<id> (src/consoles/). */
   consoles?: ConsoleDefinition[];
   /** Side-effect handlers by outbox message kind (notifications, external calls). */

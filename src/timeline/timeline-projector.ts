@@ -53,8 +53,9 @@ export function createBatchProjector({ catalog, graceMs = 5_000 }: { catalog: Ti
     for (const fact of facts) {
       const id = BigInt(fact.sourceId);
       const isGap = id !== position + 1n;
-      if (isGap && upTo === null && Date.now() - fact.occurredAt.getTime() < graceMs) break;
-      taken.push({ ...fact, source: src.id });
+      if (isGap && upTo === null && Date.now() - (fact.recordedAt ?? fact.occurredAt).getTime() < graceMs) break;
+      const { recordedAt: _recorded, ...entry } = fact;
+      taken.push({ ...entry, source: src.id });
       position = id;
     }
     return { position: String(position), read: taken.length, written: await write(db, table, taken) };

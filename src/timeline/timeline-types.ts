@@ -16,6 +16,11 @@ export type TimelineFact = {
   /** What the row is about (a refund, an order, a support case). */
   subject: EntityRef;
   occurredAt: Date;
+  /**
+   * When the row was written here, if that differs from `occurredAt` (an outside system's event
+   * recorded later, e.g. a Shopify order's history): a source's gap is waited for by this time.
+   */
+  recordedAt?: Date;
   kind: string;
   actorOperatorId: number | null;
   data: Record<string, unknown>;

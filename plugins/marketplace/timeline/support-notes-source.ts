@@ -11,7 +11,7 @@ export const supportNotesSource: TimelineSource = {
   read: async (db: SqlExecutor, { after, upTo, limit }) => {
     const { rows } = await db.query(
       `SELECT id::text AS id, case_id, author_operator_id, body, created_at FROM support_case_notes
-       WHERE id > $1::bigint AND ($2::bigint IS NULL OR id <= $2::bigint) ORDER BY id LIMIT $3`,
+       WHERE id > $1::bigint AND ($2::bigint IS NULL OR id <= $2::bigint) ORDER BY support_case_notes.id LIMIT $3`,
       [after, upTo, limit],
     );
     return rows.map((r) => ({
