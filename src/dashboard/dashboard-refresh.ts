@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Logger } from '../platform/logger.js';
 import type { Config } from '../config/config.js';
 import type { DashboardFigure, ReadModelRefresh } from './dashboard-types.js';
+import { startRepeatingTask } from '../platform/repeating-task.js';
 
 // Arbitrary, fixed: the key of the job's advisory lock ("dashbrd" in ASCII).
 export const REFRESH_LOCK_KEY = 0x64617368627264;
@@ -59,21 +60,11 @@ export type DashboardRefresh = ReturnType<typeof createDashboardRefresh>;
  * even when one run is skipped); boot starts it after the HTTP app and stops it before the pools.
  */
 export function startDashboardRefresh({ refresh, logger, intervalMs = 30_000 }: { refresh: DashboardRefresh; logger: Logger; intervalMs?: number }) {
-  let running: Promise<unknown> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = refresh.refresh()
-      .then((outcome) => { if (!outcome.skipped && outcome.ms > 5_000) logger.warn(outcome, 'slow dashboard refresh'); })
-      .catch((err) => logger.error({ err }, 'dashboard refresh failed'))
-      .finally(() => (running = null));
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
+  return startRepeatingTask({
+    name: 'dashboard refresh', intervalMs, logger, runsNow: true,
+    turn: async () => {
+      const outcome = await refresh.refresh();
+      if (!outcome.skipped && outcome.ms > 5_000) logger.warn(outcome, 'slow dashboard refresh');
     },
-  };
+  });
 }

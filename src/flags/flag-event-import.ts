@@ -19,6 +19,7 @@ import { pgExecutor } from '../audit/sql-executor.js';
 import { externalActor } from '../audit/external-actor.js';
 import { inTransaction } from '../db/transaction-scope.js';
 import { readEventRange, type UnleashEvent } from './unleash-event-log.js';
+import { startRepeatingTask } from '../platform/repeating-task.js';
 
 type LogFn = (objOrMsg: unknown, msg?: string) => void;
 
@@ -107,30 +108,7 @@ export function createFlagEventImport({ url, adminToken, pool, audit, logger, se
 
   return {
     runOnce,
-    start(intervalMs) {
-      let running: Promise<unknown> | null = null;
-      let lastError: string | undefined;
-      const tick = () => {
-        if (running) return;
-        running = runOnce()
-          .then(() => (lastError = undefined))
-          .catch((err: unknown) => {
-            // Unleash down fails every round: say it once per distinct problem.
-            const message = err instanceof Error ? err.message : String(err);
-            if (message !== lastError) logger.warn({ err }, 'importing the Unleash event log failed; retrying');
-            lastError = message;
-          })
-          .finally(() => (running = null));
-      };
-      tick();
-      const timer = setInterval(tick, intervalMs);
-      timer.unref();
-      return {
-        stop: async () => {
-          clearInterval(timer);
-          await running;
-        },
-      };
-    },
+    // Unleash down fails every round: the task logs the first failure, every 20th, and the recovery.
+    start: (intervalMs) => startRepeatingTask({ name: 'importing the Unleash event log', intervalMs, logger, runsNow: true, turn: runOnce }),
   };
 }

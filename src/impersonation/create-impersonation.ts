@@ -17,6 +17,7 @@ import { createImpersonationRoutes, createJwksRoute } from './impersonation-rout
 import { createImpersonationTokens } from './impersonation-tokens.js';
 import { createReadOnlyGate } from './read-only-gate.js';
 import { impersonationTargets } from './impersonation-targets.js';
+import { startRepeatingTask } from '../platform/repeating-task.js';
 
 export type Impersonation = {
   service: ImpersonationService;
@@ -60,23 +61,11 @@ export function createImpersonation({ config, db, audit, auth, plugins, actions,
 
 /** Ends expired and orphaned impersonations every minute; boot starts it and stops it before the pools close. */
 export function startImpersonationSweep({ service, logger, intervalMs = 60_000 }: { service: ImpersonationService; logger: Logger; intervalMs?: number }) {
-  let sweeping: Promise<unknown> | null = null;
-  const sweep = () => {
-    if (sweeping) return;
-    sweeping = service.sweep()
-      .then(({ expired, revoked }) => {
-        if (expired || revoked) logger.info({ expired, revoked }, 'impersonation sweep');
-      })
-      .catch((err) => logger.error({ err }, 'impersonation sweep failed'))
-      .finally(() => (sweeping = null));
-  };
-  sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await sweeping;
+  return startRepeatingTask({
+    name: 'impersonation sweep', intervalMs, logger, runsNow: true,
+    turn: async () => {
+      const { expired, revoked } = await service.sweep();
+      if (expired || revoked) logger.info({ expired, revoked }, 'impersonation sweep');
     },
-  };
+  });
 }

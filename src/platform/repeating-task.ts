@@ -4,12 +4,14 @@
 // `stop` waits for a running turn. The timer does not keep the process alive.
 import type { Logger } from './logger.js';
 
-export function startRepeatingTask({ name, intervalMs, logger, turn }: {
+export function startRepeatingTask({ name, intervalMs, logger, turn, runsNow = false }: {
   /** Used in the log lines: "<name> failed; retrying", "<name> recovered". */
   name: string;
   intervalMs: number;
-  logger?: Logger;
+  logger?: Pick<Logger, 'info' | 'error'>;
   turn: () => Promise<unknown>;
+  /** The first turn runs at once instead of after the first interval. */
+  runsNow?: boolean;
 }): { stop: () => Promise<void> } {
   let isStopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -25,14 +27,14 @@ export function startRepeatingTask({ name, intervalMs, logger, turn }: {
       if (failures++ % 20 === 0) logger?.error({ err, failures }, `${name} failed; retrying`);
     }
   };
-  const schedule = () => {
+  const schedule = (delayMs = intervalMs) => {
     if (isStopped) return;
     timer = setTimeout(() => {
-      running = guarded().then(schedule);
-    }, intervalMs);
+      running = guarded().then(() => schedule());
+    }, delayMs);
     timer.unref();
   };
-  schedule();
+  schedule(runsNow ? 0 : intervalMs);
 
   return {
     stop: async () => {
