@@ -80,6 +80,8 @@ it('creates every declared flag in Unleash, and a second sync leaves what a prod
   expect(refunds).toMatchObject({ name: 'marketplace.refunds', type: 'kill-switch', description: catalog.get('marketplace.refunds')!.description });
   expect(development(refunds)).toMatchObject({ enabled: true });
   expect(development(refunds).strategies).toHaveLength(1);
+  // The context fields opsdeck sends are registered, so strategy constraints in the dashboard can use them.
+  for (const name of ['roles', 'orgId']) expect((await admin('GET', `/context/${name}`)).body).toMatchObject({ name });
 
   // The product manager owns it now: off, another description.
   expect((await toggle('marketplace.refunds', false)).status).toBe(200);

@@ -14,6 +14,15 @@ export type FlagContext = {
   orgId?: number | null;
 };
 
+/**
+ * The custom context fields opsdeck sends (as properties), registered in Unleash at start
+ * (flag-sync.ts) so a product manager can use them in strategy constraints in the dashboard.
+ */
+export const FLAG_CONTEXT_FIELDS = [
+  { name: 'roles', description: "opsdeck: the operator's role keys, comma-separated (constrain with STR_CONTAINS)" },
+  { name: 'orgId', description: 'opsdeck: the customer organization in play (while impersonating), as digits' },
+] as const;
+
 /** What the service needs of the client; tests and apps without Unleash pass null (defaults only). */
 export type FlagEvaluator = Pick<FlagClient, 'isEnabled' | 'definition'>;
 

@@ -4,7 +4,9 @@
 // strategy in our environment, switched on there when its default is on. A flag that exists (also
 // archived) is never touched: once created, product managers own it in the dashboard. Idempotent;
 // instances starting together may both try, and the loser's 409 counts as "exists".
+// The context fields opsdeck sends (roles, orgId) are registered the same way.
 import type { FlagCatalog } from './flag-catalog.js';
+import { FLAG_CONTEXT_FIELDS } from './flag-service.js';
 
 type LogFn = (objOrMsg: unknown, msg?: string) => void;
 
@@ -23,8 +25,8 @@ export async function syncFlags({ url, adminToken, catalog, logger, environment 
   environment?: string;
 }): Promise<FlagSyncResult> {
   const base = `${url.replace(/\/$/, '')}/api/admin/projects/${PROJECT}/features`;
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<number> => {
-    const res = await fetch(`${base}${path}`, {
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, target = `${base}${path}`): Promise<number> => {
+    const res = await fetch(target, {
       method,
       headers: { Authorization: adminToken, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -36,6 +38,15 @@ export async function syncFlags({ url, adminToken, catalog, logger, environment 
   const expect = (status: number, ok: number[], what: string) => {
     if (!ok.includes(status)) throw new Error(`Unleash answered ${status} to ${what}`);
   };
+
+  // The custom context fields opsdeck evaluates with: created when missing, never changed after.
+  const contextUrl = `${url.replace(/\/$/, '')}/api/admin/context`;
+  for (const field of FLAG_CONTEXT_FIELDS) {
+    const found = await call('GET', '', undefined, `${contextUrl}/${field.name}`);
+    if (found === 200) continue;
+    expect(found, [404], `GET context field ${field.name}`);
+    expect(await call('POST', '', { name: field.name, description: field.description, legalValues: [], stickiness: false }, contextUrl), [200, 201, 409], `create context field ${field.name}`);
+  }
 
   const result: FlagSyncResult = { created: [], existing: [] };
   for (const flag of catalog.values()) {
