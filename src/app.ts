@@ -63,6 +63,7 @@ import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js
 import { createPluginRouter } from './platform/plugin-routes.js';
 import { createPluginWebhookRouter, WEBHOOK_PREFIX, webhookPaths } from './platform/plugin-webhooks.js';
 import { createConsolePageGuard } from './consoles/console-pages.js';
+import { checkPackSettings } from './config/pack-settings.js';
 import { createConsoleRoutes } from './consoles/console-routes.js';
 
 export type AppDeps = {
@@ -117,6 +118,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
   // Throws on a role, resource or route naming an unknown permission: the start fails.
   const rbac = buildRbacModel({ plugins });
+  // Throws a ConfigError on a pack's bad or missing setting (the entry points check first, to exit with one line).
+  checkPackSettings(config, plugins);
   // Throws on a duplicate or malformed flag key, or an action naming an undeclared flag.
   const flagCatalog = buildFlagCatalog(plugins);
   checkActionFlags(flagCatalog, rbac.actions);

@@ -1,12 +1,14 @@
 // Process lifecycle around the platform: validated config, a banner with the URLs, and an ordered
 // shutdown on SIGINT/SIGTERM/SIGHUP, also when the signal comes while the platform is starting.
-import { loadConfigOrExit } from './config/config.js';
+import { exitOnConfigError, loadConfigOrExit } from './config/config.js';
+import { checkPackSettings } from './config/pack-settings.js';
 import { BootAborted, startPlatform, type Platform } from './platform/boot.js';
 import { createLogger } from './platform/logger.js';
 import type { Plugin } from './platform/plugin.js';
 
 export async function runMain({ plugins }: { plugins: Plugin[] }): Promise<void> {
   const config = loadConfigOrExit();
+  exitOnConfigError(() => checkPackSettings(config, plugins));
   const logger = createLogger({ level: config.LOG_LEVEL });
   const started = Date.now();
   const aborter = new AbortController();

@@ -2,6 +2,9 @@ import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { checkPackSettings } from '../src/config/pack-settings.js';
+import { marketplacePlugin } from '../plugins/marketplace/index.js';
+import { actionCenterPlugin } from '../plugins/action-center/index.js';
 
 const run = promisify(execFile);
 // A production configuration needs the key that signs impersonation tokens.
@@ -57,10 +60,15 @@ describe('config', () => {
     expect(config).toMatchObject({ isProduction: true, cookieSecure: true, UNLEASH_URL: 'https://unleash.example.com', MFA_ENCRYPTION_KEY: MFA_KEY });
   });
 
-  it('needs the Shopify webhook secret in production only while the action-center plugin is enabled', () => {
+  it('checks a pack\'s own settings only while the pack is enabled: the Shopify webhook secret in production', () => {
     const base = { IMPERSONATION_JWT_PRIVATE_KEY: JWT_KEY, NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), UNLEASH_URL: 'https://unleash.example.com/', UNLEASH_ADMIN_TOKEN: '*:*.secret-admin', UNLEASH_CLIENT_TOKEN: 'default:production.secret', AUDIT_SIGNING_KEY: 'k'.repeat(40), MFA_ENCRYPTION_KEY: MFA_KEY };
-    expect(() => loadConfig(base)).toThrow(/SHOPIFY_WEBHOOK_SECRET is required/);
-    expect(loadConfig({ ...base, OPSDECK_PLUGINS: 'marketplace' }).OPSDECK_PLUGINS).toBe('marketplace');
+    const config = loadConfig(base);
+    expect(() => checkPackSettings(config, [marketplacePlugin, actionCenterPlugin])).toThrow(/SHOPIFY_WEBHOOK_SECRET is required/);
+    expect(() => checkPackSettings(config, [marketplacePlugin])).not.toThrow();
+    expect(() => checkPackSettings(loadConfig({ ...base, SHOPIFY_WEBHOOK_SECRET: 'w'.repeat(32) }), [actionCenterPlugin])).not.toThrow();
+    // A pack's malformed variable names itself, like the core's.
+    expect(() => checkPackSettings(loadConfig({ SHIPPING_TRACKING_STALE_HOURS: 'soon' }), [marketplacePlugin])).toThrow(/invalid configuration: SHIPPING_TRACKING_STALE_HOURS/);
+    expect(() => checkPackSettings(loadConfig({ SHOPIFY_SHOP_DOMAIN: 'example.com' }), [actionCenterPlugin])).toThrow(/invalid configuration: SHOPIFY_SHOP_DOMAIN must look like/);
   });
 
   it('takes MFA_ENCRYPTION_KEY as 64 hex characters or as base64', () => {

@@ -13,6 +13,7 @@ import { createDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createOrderReadModel } from '../../plugins/marketplace/consoles/order-read-model.js';
 import { createShippingReadModel, SHIPPING_QUEUES } from '../../plugins/marketplace/consoles/shipping-read-model.js';
+import { trackingStaleHours } from '../../plugins/marketplace/shipping/shipping-settings.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const config = loadConfig();
@@ -59,7 +60,7 @@ try {
 
   // ---- the shipping console
   const shipping = createShippingReadModel({ pool });
-  const common = { limit: 50, staleHours: config.SHIPPING_TRACKING_STALE_HOURS, now: new Date() };
+  const common = { limit: 50, staleHours: trackingStaleHours(config), now: new Date() };
   // Without its partial index(es): the same reads inside a transaction that drops them and rolls
   // back (what the queues would cost with only the indexes the schema had before).
   const PARTIAL: Record<string, string[]> = {

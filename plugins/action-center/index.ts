@@ -15,9 +15,13 @@ import { shopifyWebhook } from './shopify/shopify-webhook.js';
 import { shopifyOrderSource, ticketSource } from './search/order-search.js';
 import { seedDemo } from './seed/demo.js';
 import { actionCenterTimeline } from './timeline/order-events-source.js';
+import { SHOPIFY_SETTINGS } from './settings.js';
+
 
 export const actionCenterPlugin = definePlugin({
   id: 'action-center',
+  // SHOPIFY_* (settings.ts): checked at start; the webhook secret is required in production.
+  settings: SHOPIFY_SETTINGS,
   permissions: ACTION_CENTER_PERMISSIONS,
   seedGrants: ACTION_CENTER_SEED_GRANTS,
   flags: ACTION_CENTER_FLAGS,

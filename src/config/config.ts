@@ -12,7 +12,8 @@ const postgresUrl = z
   .string()
   .url()
   .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL');
-const httpUrl = z
+/** An http(s) URL without a trailing slash (packs' settings use it too). */
+export const httpUrl = z
   .string()
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s):// URL')
@@ -68,18 +69,9 @@ const envSchema = z
     IMPERSONATION_JWT_PRIVATE_KEY: z.string().min(1).refine(isSigningKey, 'must be an EC P-256 private key (PKCS#8/SEC1 PEM or JWK)').optional(),
     IMPERSONATION_JWT_ISSUER: httpUrl.optional(),
     IMPERSONATION_JWT_AUDIENCE: z.string().min(1).max(200).default('opsdeck-customer-app'),
-    // The shipping console's stale-tracking queue: a shipment in flight with no carrier event for this long.
-    SHIPPING_TRACKING_STALE_HOURS: z.coerce.number().int().min(1).max(24 * 60).default(48),
-    // The installed domain packs this deployment enables (plugins/index.ts), comma-separated.
-    OPSDECK_PLUGINS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be plugin ids separated by commas').default('marketplace,action-center'),
-    // The Action Center's Shopify app (plugins/action-center/): the webhook secret signs deliveries,
-    // the shop domain and Admin API token pull orders. Unset: those routes answer 503 (never a default).
-    SHOPIFY_WEBHOOK_SECRET: z.string().min(16).optional(),
-    SHOPIFY_SHOP_DOMAIN: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must look like <shop>.myshopify.com').optional(),
-    SHOPIFY_ADMIN_TOKEN: z.string().min(8).optional(),
-    // Where the Admin API is reached (default https://<SHOPIFY_SHOP_DOMAIN>): a proxy, or a recorded-fixture server in tests.
-    SHOPIFY_ADMIN_API_URL: httpUrl.optional(),
-    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$/).default('2025-01'),
+    // The installed domain packs this deployment enables (plugins/index.ts), comma-separated; unset, every one.
+    // A pack's own variables are its settings (src/config/pack-settings.ts), not this schema's.
+    OPSDECK_PLUGINS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be plugin ids separated by commas').optional(),
   })
   .superRefine((env, ctx) => {
     const need = (key: keyof typeof env, why: string) => {
@@ -116,15 +108,13 @@ const envSchema = z
         if (value && !shape.test(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `must look like ${expected}` });
       }
     }
-    // Only a deployment that enables the Action Center takes Shopify webhooks (last: the core's own checks report first).
-    if (env.NODE_ENV === 'production' && env.OPSDECK_PLUGINS.split(',').includes('action-center')) {
-      need('SHOPIFY_WEBHOOK_SECRET', 'is required when NODE_ENV=production and the action-center plugin is enabled');
-    }
   });
 
 export type Env = z.infer<typeof envSchema>;
 
 export type Config = Env & {
+  /** The variables given (empty ones left out): the domain packs read their own settings from here. */
+  env: Readonly<Record<string, string>>;
   dataDir: string;
   isProduction: boolean;
   publicUrl: string;
@@ -146,7 +136,8 @@ function present(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(present(env));
+  const given = present(env);
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = issue.path.join('.') || 'environment';
@@ -155,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     ...e,
+    env: given,
     dataDir: e.DATA_DIR ? path.resolve(e.DATA_DIR) : projectPath('.data'),
     isProduction: e.NODE_ENV === 'production',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
@@ -165,8 +157,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** For entry points: a bad configuration ends the process with exit code 1 and one line. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  return exitOnConfigError(() => loadConfig(env));
+}
+
+/** Runs a configuration check; a ConfigError ends the process with exit code 1 and its one line. */
+export function exitOnConfigError<T>(check: () => T): T {
   try {
-    return loadConfig(env);
+    return check();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`opsdeck: ${err.message}\n`);

@@ -15,7 +15,7 @@ export type RefreshOutcome = { skipped: true } | { skipped: false; readModels: n
 
 export function createDashboardRefresh({ pool, config, figures, readModels }: {
   pool: pg.Pool;
-  /** Thresholds some figures read (e.g. SHIPPING_TRACKING_STALE_HOURS). */
+  /** Thresholds some figures read (e.g. a pack's settings, src/config/pack-settings.ts). */
   config: Config;
   figures: DashboardFigure[];
   readModels: ReadModelRefresh[];

@@ -14,6 +14,7 @@ import type { OutboxHandler } from '../actions/outbox.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ImpersonationTargets } from '../impersonation/impersonation-types.js';
 import type { FlagSpec } from '../flags/flag-catalog.js';
+import type { PackSettings } from '../config/pack-settings.js';
 import type { SearchSource } from '../search/search-types.js';
 import type { PluginTimeline } from '../timeline/timeline-types.js';
 import type { SystemPrincipalSpec } from '../auth/system-principals.js';
@@ -130,6 +131,11 @@ export type Plugin = {
    * in Unleash at start when missing. Declare them with defineFlags() to keep the literal keys.
    */
   flags?: Record<string, FlagSpec>;
+  /**
+   * The pack's own environment variables (src/config/pack-settings.ts), validated at start with the
+   * core's configuration; its code reads them with `packSettings(config, <this>)`.
+   */
+  settings?: PackSettings<any>;
   /** The pack's operator actions (one file each), run by the action runner on both faces. */
   actions?: ActionDefinition[];
   /** The pack's entities in the omnibox: the identifiers that find each and how a row reads (src/search/). */

@@ -3,6 +3,7 @@
 // query. The shop domain and token come from configuration; without them the pull is refused (503).
 import { AppError } from '../../../src/http/errors.js';
 import type { Config } from '../../../src/config/config.js';
+import { shopifySettings } from '../settings.js';
 
 export const ORDER_QUERY = `query ActionCenterOrder($id: ID!) {
   order(id: $id) {
@@ -24,15 +25,16 @@ const upstream = (detail: string) => new AppError({ status: 502, code: 'shopify_
 
 /** The order as the API answered it (null: Shopify has no such order), as raw GraphQL JSON. */
 export async function fetchShopifyOrder({ config, shopifyId }: { config: Config; shopifyId: string }): Promise<Record<string, unknown> | null> {
-  if (!config.SHOPIFY_ADMIN_TOKEN || !(config.SHOPIFY_SHOP_DOMAIN || config.SHOPIFY_ADMIN_API_URL)) {
+  const settings = shopifySettings(config);
+  if (!settings.SHOPIFY_ADMIN_TOKEN || !(settings.SHOPIFY_SHOP_DOMAIN || settings.SHOPIFY_ADMIN_API_URL)) {
     throw unavailable('Set SHOPIFY_SHOP_DOMAIN and SHOPIFY_ADMIN_TOKEN to pull orders from Shopify.');
   }
-  const base = config.SHOPIFY_ADMIN_API_URL ?? `https://${config.SHOPIFY_SHOP_DOMAIN}`;
+  const base = settings.SHOPIFY_ADMIN_API_URL ?? `https://${settings.SHOPIFY_SHOP_DOMAIN}`;
   let response: Response;
   try {
-    response = await fetch(`${base}/admin/api/${config.SHOPIFY_API_VERSION}/graphql.json`, {
+    response = await fetch(`${base}/admin/api/${settings.SHOPIFY_API_VERSION}/graphql.json`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': config.SHOPIFY_ADMIN_TOKEN },
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': settings.SHOPIFY_ADMIN_TOKEN },
       body: JSON.stringify({ query: ORDER_QUERY, variables: { id: `gid://shopify/Order/${shopifyId}` } }),
       signal: AbortSignal.timeout(10_000),
     });

@@ -9,6 +9,7 @@ import { createOrderIngestion, INGESTED_TOPICS } from '../orders/order-ingestion
 import { isValidShopifyHmac } from './shopify-hmac.js';
 import { payloadSchema } from './webhook-payloads.js';
 import { parseOr422 } from '../../../src/http/validation.js';
+import { shopifySettings } from '../settings.js';
 
 const problem = (status: number, code: string, title: string, detail: string) => new AppError({ status, code, title, detail });
 
@@ -16,7 +17,7 @@ export const shopifyWebhook = definePluginWebhook({
   path: '/shopify',
   summary: 'Shopify order, fulfillment and refund webhooks (HMAC-SHA256 signed), ingested into the Action Center cache',
   handler: async ({ rawBody, services, req, res }) => {
-    const secret = services.config.SHOPIFY_WEBHOOK_SECRET;
+    const secret = shopifySettings(services.config).SHOPIFY_WEBHOOK_SECRET;
     if (!secret) throw problem(503, 'shopify_not_configured', 'Shopify is not configured', 'Set SHOPIFY_WEBHOOK_SECRET to accept Shopify webhooks.');
     if (!isValidShopifyHmac({ rawBody, header: req.get('X-Shopify-Hmac-Sha256'), secret })) {
       throw problem(401, 'invalid_signature', 'Invalid webhook signature', 'X-Shopify-Hmac-Sha256 is missing or does not match the body.');

@@ -5,6 +5,7 @@
 import type { DashboardFigure, ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
 import { trackingStaleSql } from './shipping-read-model.js';
 import { disputeBreachedSql, OPEN_DISPUTE_STATUSES, OPEN_SUPPORT_CASE_STATUSES, supportCaseBreachedSql } from './case-sla.js';
+import { trackingStaleHours } from '../shipping/shipping-settings.js';
 
 const count = async (client: ReadModelClient, sql: string, params: unknown[] = []) =>
   Number((await client.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
@@ -66,11 +67,11 @@ const riskFigures: DashboardFigure[] = [
 
 const shippingFigures: DashboardFigure[] = [
   {
-    // The shipping console's definition and threshold (SHIPPING_TRACKING_STALE_HOURS), its partial index.
+    // The shipping console's definition and threshold (SHIPPING_TRACKING_STALE_HOURS, ../shipping/shipping-settings.ts), its partial index.
     id: 'marketplace.shipments.tracking_stale', label: 'Shipments with stale tracking', group: 'Shipping', permission: 'shipment.read', unit: 'count',
     drillDown: 'pages/shipping?queue=tracking_stale',
     compute: (client, now, config) => count(client, `SELECT count(*) AS n FROM shipments s WHERE ${trackingStaleSql('$1')}`,
-      [new Date(now.getTime() - config.SHIPPING_TRACKING_STALE_HOURS * 3_600_000)]),
+      [new Date(now.getTime() - trackingStaleHours(config) * 3_600_000)]),
   },
 ];
 

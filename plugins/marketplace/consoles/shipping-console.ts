@@ -8,6 +8,7 @@ import { defineConsole } from '../../../src/consoles/console-types.js';
 import type { ActionDefinition } from '../../../src/actions/define-action.js';
 import { consoleActions } from './console-actions.js';
 import { createShippingReadModel, SHIPPING_QUEUES, type ShippingQueue } from './shipping-read-model.js';
+import { trackingStaleHours } from '../shipping/shipping-settings.js';
 
 const staleHours = z.coerce.number().int().min(1).max(24 * 60).optional();
 
@@ -39,7 +40,7 @@ export function shippingConsole(actions: readonly ActionDefinition[]) {
         openapi: { responses: { 200: { description: '`{ openStatuses, windowedSince, trackingStaleHours, carriers, counts: [{ carrier, status, count, isWindowed }], queues: [{ queue, title, count }] }`' } } },
         handler: async ({ query, services }) => {
           const q = query as z.infer<typeof summaryQuery>;
-          return createShippingReadModel(services).summary({ days: q.days, staleHours: q.staleHours ?? services.config.SHIPPING_TRACKING_STALE_HOURS, now: new Date() });
+          return createShippingReadModel(services).summary({ days: q.days, staleHours: q.staleHours ?? trackingStaleHours(services.config), now: new Date() });
         },
       },
       {
@@ -57,7 +58,7 @@ export function shippingConsole(actions: readonly ActionDefinition[]) {
           const q = query as z.infer<typeof queueQuery>;
           const page = await createShippingReadModel(services).queuePage({
             queue: (params as { queue: ShippingQueue }).queue, carrier: q.carrier, limit: q.limit, cursor: q.cursor,
-            staleHours: q.staleHours ?? services.config.SHIPPING_TRACKING_STALE_HOURS, now: new Date(),
+            staleHours: q.staleHours ?? trackingStaleHours(services.config), now: new Date(),
           });
           return { ...page, actions: consoleActions({ actions, entityType: 'shipment', resource: 'Shipment', operator }) };
         },
