@@ -60,7 +60,7 @@ import { hasBearerToken, tokenOrOperator } from './auth/api-tokens/bearer-auth.j
 import { createSearch } from './search/create-search.js';
 import { createTimeline, type Timeline } from './timeline/create-timeline.js';
 import { createDashboard, type Dashboard } from './dashboard/create-dashboard.js';
-import { createPluginRouter } from './platform/plugin-routes.js';
+import { createPluginRouter, routeAliases } from './platform/plugin-routes.js';
 import { createPluginWebhookRouter, WEBHOOK_PREFIX, webhookPaths } from './platform/plugin-webhooks.js';
 import { createConsolePageGuard } from './consoles/console-pages.js';
 import { checkPackSettings } from './config/pack-settings.js';
@@ -156,6 +156,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   app.disable('x-powered-by');
   app.set('trust proxy', trustedProxies(config));
 
+  // Packs' routes also answer at the paths their requirements name (rewritten to /api, so the API's checks apply).
+  app.use(routeAliases(rbac.pluginRoutes));
   app.use(correlationId);
   app.use(requestContext);
   app.use(

@@ -64,6 +64,12 @@ export type PluginRoute<Q = any, P = any> = {
   /** OpenAPI operation fields merged over the generated ones (description, responses). */
   openapi?: Record<string, unknown>;
   /**
+   * Other full paths (outside /api, with the same `:name` parameters) this route also answers, e.g.
+   * the path a requirement names: such a request is rewritten to the /api path before anything runs,
+   * so it passes exactly the API's checks (session, Origin, write limit, permission).
+   */
+  aliases?: string[];
+  /**
    * For the RBAC matrix test: a concrete call (needed when the path has parameters) and the status
    * a permitted role gets with an empty body (default: the route's own path, 200).
    */
@@ -162,5 +168,32 @@ export function pluginRouteOperation(route: ApiRouteAccess & { openapi?: Record<
       } : {}),
       ...(own.responses as Record<string, unknown> | undefined),
     },
+  };
+}
+
+/**
+ * Rewrites requests to the packs' route aliases to their /api paths (mounted first in src/app.ts):
+ * one route, one set of checks, whichever path a client uses.
+ */
+export function routeAliases(routes: readonly InstalledPluginRoute[]): RequestHandler {
+  const rewrites = routes.flatMap((route) => (route.aliases ?? []).map((alias) => {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:([A-Za-z_]\w*)/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`);
+    const target = (values: string[]) => names.reduce((path, name, i) => path.replace(`:${name}`, values[i]), route.fullPath);
+    return { method: route.method, pattern, target };
+  }));
+  return (req, _res, next) => {
+    if (rewrites.length === 0) return next();
+    for (const rewrite of rewrites) {
+      const match = req.method === rewrite.method ? rewrite.pattern.exec(req.path) : null;
+      if (!match) continue;
+      const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      req.url = rewrite.target(match.slice(1)) + query;
+      break;
+    }
+    next();
   };
 }

@@ -3,6 +3,7 @@
 // data masked without pii.read), and ticket.create_task through the action runner: RBAC,
 // idempotency key, audit attempted + succeeded/failed, the task on the order timeline, and a forced
 // task-service failure that is an exception (failed run with a reason code) whose Retry succeeds once.
+import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '../../../tests/support/database.js';
 import { createTestPlatformApp, loginAs, TEST_AUDIT_KEY } from '../../../tests/support/app.js';
@@ -109,16 +110,21 @@ describe('ticket.create_task', () => {
 
   it('answers on seed 002\'s path too: the same runner call, replayed by its key', async () => {
     const key = randomUUID();
-    const path = `/api/action-center/tickets/${ticket['unassigned-open-old']}/actions/create-task`;
+    // Seed 002 names /admin/action-center/...; the API's own path is the same route.
+    const path = `/admin/action-center/tickets/${ticket['unassigned-open-old']}/actions/create-task`;
+    const apiPath = `/api/action-center/tickets/${ticket['unassigned-open-old']}/actions/create-task`;
     const body = { input: { title: 'Send the invoice copy', kind: 'note' }, reasonCode: 'customer_request' };
     const first = await agent.agent.post(path).set('Idempotency-Key', key).send(body).expect(200);
     expect(first.body.run).toMatchObject({ actionId: 'ticket.create_task', status: 'succeeded', target: { type: 'ac_ticket', id: String(ticket['unassigned-open-old']) } });
-    const replay = await agent.agent.post(path).set('Idempotency-Key', key).send(body).expect(200);
+    const replay = await agent.agent.post(apiPath).set('Idempotency-Key', key).send(body).expect(200);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.run.id).toBe(first.body.run.id);
     await agent.agent.post(path).send(body).expect(400);
     const reader = await loginAs(platform.app, db, ['client_success']);
     await reader.agent.post(path).set('Idempotency-Key', randomUUID()).send(body).expect(403);
+    // Not logged in: the API's answer (401 problem+json), not the backoffice's login page.
+    const anonymous = await request(platform.app).post(path).set('Idempotency-Key', randomUUID()).send(body).expect(401);
+    expect(anonymous.headers['content-type']).toMatch(/problem\+json/);
     expect((await db.pool.query('SELECT count(*)::int AS n FROM ac_tasks WHERE ticket_id = $1', [ticket['unassigned-open-old']])).rows[0].n).toBe(1);
   });
 

@@ -1,4 +1,5 @@
-// POST /api/action-center/tickets/:id/actions/create-task: seed 002's name for the safe action,
+// POST /admin/action-center/tickets/:id/actions/create-task (seed 002's name for the safe action, an
+// alias of) POST /api/action-center/tickets/:id/actions/create-task,
 // kept as an alias of POST /api/actions/ticket.create_task with the ticket as target. It is the
 // same runner call (RBAC, Idempotency-Key, audit, run, replay), so both paths answer alike.
 import { z } from 'zod/v4';
@@ -10,8 +11,10 @@ import { TICKET_CREATE_TASK_ACTION_ID } from './ticket-create-task.js';
 export const createTaskRoute = definePluginRoute({
   method: 'POST',
   path: '/action-center/tickets/:id/actions/create-task',
+  // Seed 002's own path for it.
+  aliases: ['/admin/action-center/tickets/:id/actions/create-task'],
   permission: 'ac_ticket.task',
-  summary: 'Create an internal task / note on the ticket (seed 002 path; the same as POST /api/actions/ticket.create_task). Body: `{ input: { title, body?, kind? }, reasonCode, note? }`, header Idempotency-Key.',
+  summary: 'Create an internal task / note on the ticket (also at the seed 002 path POST /admin/action-center/tickets/{id}/actions/create-task; the same as POST /api/actions/ticket.create_task). Body: `{ input: { title, body?, kind? }, reasonCode, note? }`, header Idempotency-Key.',
   params: z.strictObject({ id: z.string().regex(/^\d{1,9}$/, 'must be a ticket id') }),
   sample: { path: '/api/action-center/tickets/999999/actions/create-task', status: 422 },
   handler: async ({ params, body, operator, impersonation, services, req, res }) => {
