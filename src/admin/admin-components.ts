@@ -12,6 +12,11 @@ import { ADMIN_JS_TMP_DIR, COMPONENTS_OUTPUT_PATH, componentsBundler, generateUs
 import type { RequestHandler } from 'express';
 import { projectPath } from '../platform/paths.js';
 import { EXPERIMENT_RESULTS_COMPONENT } from '../experiments/experiment-admin-resource.js';
+import * as commonjs from '@rollup/plugin-commonjs';
+
+// The package's ESM build (the one Node loads) exports the plugin as `default`; its types describe
+// the CommonJS build, hence the cast.
+const strictCommonjs = () => (commonjs.default as unknown as (options: { strictRequires: boolean }) => { name: string })({ strictRequires: true });
 
 const COMPONENTS_DIR = projectPath('src', 'admin', 'components');
 const FINGERPRINT_FILE = path.join(ADMIN_JS_TMP_DIR, 'components.sha256');
@@ -59,7 +64,8 @@ const componentDirs = (admin: AdminJS): string[] => [
 
 async function fingerprint(entry: string, dirs: string[]): Promise<string> {
   // The build minifies in production only: the environment is part of what was built.
-  const hash = createHash('sha256').update(process.env.NODE_ENV === 'production' ? 'production' : 'development').update(entry);
+  // The build's own settings are part of it too (strict CommonJS wrapping since it was added).
+  const hash = createHash('sha256').update(process.env.NODE_ENV === 'production' ? 'production' : 'development').update('commonjs-strict').update(entry);
   for (const dir of dirs) {
     for (const entryOf of (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
       hash.update(path.join(dir, entryOf.name)).update(await fs.readFile(path.join(dir, entryOf.name)));
@@ -96,6 +102,11 @@ async function ensureBundle(admin: AdminJS): Promise<void> {
       await componentsBundler.createEntry({ content: entry });
       // recharts and its d3 modules import each other in circles; rollup resolves them and warns on
       // every build. Only cycles among our own files are worth a line in the log.
+      // The commonjs plugin's default ('auto') decides which CommonJS modules to wrap by the order
+      // they happen to load, so two builds of the same sources can differ; under load one came out
+      // broken (recharts' and d3's circular requires: "Object.defineProperty called on non-object",
+      // every custom component gone). Wrapping every CommonJS module builds the same bundle each time.
+      componentsBundler.setInputOption('plugins', componentsBundler.inputOptions.plugins.map((p) => (p.name === 'commonjs' ? strictCommonjs() : p)));
       componentsBundler.setInputOption('onwarn', (warning, warn) => {
         if (warning.code === 'CIRCULAR_DEPENDENCY' && (warning.ids ?? []).every((id) => id.includes('node_modules'))) return;
         warn(warning);

@@ -9,7 +9,10 @@ declare module 'adminjs/bundler' {
     createEntry: (options: { dir?: string; content: string }) => Promise<void>;
     build: () => Promise<void>;
     /** Sets one of rollup's input options (AssetBundler#setInputOption). */
-    setInputOption: (key: 'onwarn', value: (warning: { code?: string; ids?: string[] }, warn: (warning: unknown) => void) => void) => unknown;
+    setInputOption: ((key: 'onwarn', value: (warning: { code?: string; ids?: string[] }, warn: (warning: unknown) => void) => void) => unknown)
+      & ((key: 'plugins', value: { name: string }[]) => unknown);
+    /** Rollup's input options as AdminJS configured them (AssetBundler#inputOptions). */
+    inputOptions: { plugins: { name: string }[] };
   };
   export function generateUserComponentEntry(admin: AdminJS, entryPath: string): string;
 }
