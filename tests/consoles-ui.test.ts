@@ -3,7 +3,7 @@
 // the shipping console's carrier counts and queues, and follows a shipment action button to the
 // runner's own form. The sidebar lists the consoles under their groups.
 import type { Browser, Page } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestApp, type TestOperator } from './support/app.js';
 import { createConsoleCheckout, type ConsoleCheckout } from './support/console-fixtures.js';
@@ -33,12 +33,7 @@ describeUi('the consoles in a browser', () => {
 
   async function logIn(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await page.goto(`${baseUrl}/admin/login`, { timeout: 90_000 });
-    await page.fill('input[name=email]', op.email);
-    await page.fill('input[name=password]', op.password);
-    await page.fill('input[name=totp]', await op.totp());
-    await page.press('input[name=totp]', 'Enter');
-    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`), { timeout: 90_000 });
+    await logInPage(page, { baseUrl, operator: op, timeout: 90_000 });
     return page;
   }
 

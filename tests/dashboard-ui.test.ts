@@ -4,7 +4,7 @@
 // dispute and finds its checklist and the runner's Resolve form as a button; then opens the risk
 // console, a seller's flag and the seller's panel with the Hold payout form.
 import type { Browser } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestPlatformApp, type TestOperator } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
@@ -45,12 +45,7 @@ describeUi('the operations dashboard in a browser', () => {
 
   it('shows the figures on the home page and drills down to the list a figure counts', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await page.goto(`${baseUrl}/admin/login`);
-    await page.fill('input[name=email]', agent.email);
-    await page.fill('input[name=password]', agent.password);
-    await page.fill('input[name=totp]', await agent.totp());
-    await page.press('input[name=totp]', 'Enter');
-    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`));
+    await logInPage(page, { baseUrl, operator: agent });
 
     // ---- the home page is the dashboard, with this role's figures
     await page.getByTestId('ops-dashboard').waitFor({ timeout: 60_000 });

@@ -2,7 +2,7 @@
 // opens the list, then an experiment, and sees the verdict, the recharts bar chart with one error
 // bar per variant, and the table of statistics, all from GET /api/experiments/{key}/results.
 import type { Browser } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestApp, loginAs, type TestOperator } from './support/app.js';
 
@@ -40,12 +40,7 @@ describeUi('the Experiments screen in a browser', () => {
 
   it('lists experiments and shows one with its chart and statistics', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await page.goto(`${baseUrl}/admin/login`);
-    await page.fill('input[name=email]', reader.email);
-    await page.fill('input[name=password]', reader.password);
-    await page.fill('input[name=totp]', await reader.totp());
-    await page.press('input[name=totp]', 'Enter');
-    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`));
+    await logInPage(page, { baseUrl, operator: reader });
     await page.getByText('Flags & experiments', { exact: true }).first().waitFor();
 
     await page.goto(`${baseUrl}/admin/resources/Experiments`);

@@ -17,7 +17,7 @@ import { createAuditService } from '../src/audit/audit-service.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/platform/logger.js';
 import { plugins } from '../plugins/index.js';
-import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
 import { createEmptyDatabase, createTestDatabase } from './support/database.js';
 import { createOperator, loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY, type TestOperator } from './support/app.js';
 
@@ -89,12 +89,7 @@ describeUi('four-eyes flag changes in a browser', () => {
 
   async function login(operator: TestOperator): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await page.goto(`${baseUrl}/admin/login`);
-    await page.fill('input[name=email]', operator.email);
-    await page.fill('input[name=password]', operator.password);
-    await page.fill('input[name=totp]', await operator.totp());
-    await page.press('input[name=totp]', 'Enter');
-    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`));
+    await logInPage(page, { baseUrl, operator: operator });
     return page;
   }
 

@@ -2,7 +2,7 @@
 // tracking number shows the matches grouped by type, the exact one first, and opens its show page;
 // an order id lists the order under Orders.
 import type { Browser } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestApp, type TestOperator } from './support/app.js';
 import { createPaidOrder, type PaidOrder } from './support/commerce-fixtures.js';
@@ -34,12 +34,7 @@ describeUi('the omnibox in the backoffice', () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     // The first page waits for the components bundle, rebuilt when a component changed (slow on a busy machine).
     page.setDefaultTimeout(240_000);
-    await page.goto(`${baseUrl}/admin/login`);
-    await page.fill('input[name=email]', op.email);
-    await page.fill('input[name=password]', op.password);
-    await page.fill('input[name=totp]', await op.totp());
-    await page.press('input[name=totp]', 'Enter');
-    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`));
+    await logInPage(page, { baseUrl, operator: op });
     await page.goto(`${baseUrl}/admin/resources/Order`);
 
     const box = page.getByTestId('omnibox-input');

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { createAuditService } from '../src/audit/audit-service.js';
-import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestPlatformApp, credentials, TEST_AUDIT_KEY, type TestOperator } from './support/app.js';
 import { createPaidOrder, type PaidOrder } from './support/commerce-fixtures.js';
@@ -44,12 +44,7 @@ describeUi('timeline panel in a browser', () => {
   it('shows the order with its timeline, newest first, and loads more', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1400 } });
     // The first page may wait for the components bundle to build (after a component changed).
-    await page.goto(`${baseUrl}/admin/login`, { timeout: 180_000 });
-    await page.fill('input[name=email]', op.email);
-    await page.fill('input[name=password]', op.password);
-    await page.fill('input[name=totp]', await op.totp());
-    await page.press('input[name=totp]', 'Enter');
-    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`));
+    await logInPage(page, { baseUrl, operator: op, timeout: 180_000 });
 
     await page.goto(`${baseUrl}/admin/resources/Order/records/${order.orderId}/show`);
     const panel = page.getByTestId('timeline-panel');

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasBrowser = fs.existsSync(CHROMIUM);
@@ -32,4 +32,19 @@ export async function openBrowser(app: http.RequestListener): Promise<BrowserHar
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** Logs `operator` in through the backoffice's login page (password and a fresh TOTP code) and waits for the home page. */
+export async function logInPage(page: Page, { baseUrl, operator, timeout }: {
+  baseUrl: string;
+  operator: { email: string; password: string; totp: () => Promise<string> };
+  /** For the first page of a run, which may wait for the components bundle to build. */
+  timeout?: number;
+}): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`, { timeout });
+  await page.fill('input[name=email]', operator.email);
+  await page.fill('input[name=password]', operator.password);
+  await page.fill('input[name=totp]', await operator.totp());
+  await page.press('input[name=totp]', 'Enter');
+  await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`), { timeout });
 }

@@ -2,7 +2,7 @@
 // order context and the order timeline on the same page, follows "Create internal task / note" to
 // the runner's own form, creates the task, and finds it on the ticket and the order timeline.
 import type { Browser, Page } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness } from '../../../tests/support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness, logInPage } from '../../../tests/support/browser.js';
 import { createTestDatabase } from '../../../tests/support/database.js';
 import { createOperator, createTestApp, type TestOperator } from '../../../tests/support/app.js';
 import { createLogger } from '../../../src/platform/logger.js';
@@ -33,12 +33,7 @@ describeUi('the Action Center in a browser', () => {
 
   async function logIn(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1400 } });
-    await page.goto(`${baseUrl}/admin/login`, { timeout: 90_000 });
-    await page.fill('input[name=email]', op.email);
-    await page.fill('input[name=password]', op.password);
-    await page.fill('input[name=totp]', await op.totp());
-    await page.press('input[name=totp]', 'Enter');
-    await page.waitForURL(new RegExp(`${baseUrl}/admin/?$`), { timeout: 90_000 });
+    await logInPage(page, { baseUrl, operator: op, timeout: 90_000 });
     return page;
   }
 
