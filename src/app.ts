@@ -17,6 +17,8 @@ import { createSecretBox } from './auth/secret-box.js';
 import { refreshOperator } from './auth/require-operator.js';
 import { createSessionAudit } from './auth/session-audit.js';
 import { createAdmin } from './admin/create-admin.js';
+import { createListAnchorRefresh, type ListAnchorRefresh } from './admin/list-anchors/list-anchor-refresh.js';
+import { largeListsOf } from './admin/list-anchors/large-lists.js';
 import { createAdminRouter } from './admin/admin-router.js';
 import { createAdminAccessGuard } from './admin/admin-access-guard.js';
 import { componentsBundle } from './admin/admin-components.js';
@@ -113,6 +115,8 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   experiments: ExperimentService;
   /** The kill switches as services check them. */
   gate: FeatureGate;
+  /** The large lists' page anchors; boot keeps them current (src/admin/list-anchors/). */
+  listAnchors: ListAnchorRefresh;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
   const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
@@ -233,5 +237,6 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   app.get('/', (_req, res) => res.redirect(admin.options.rootPath));
   app.use(notFoundHandler);
   app.use(createErrorHandler({ logger }));
-  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, timeline, dashboard, experiments, gate };
+  const listAnchors = createListAnchorRefresh({ pool: db.pool, lists: largeListsOf(rbac.resources) });
+  return { app, close: async () => session.store.close?.(), actions, impersonation: impersonation.service, flags, timeline, dashboard, experiments, gate, listAnchors };
 }

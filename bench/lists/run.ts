@@ -4,6 +4,8 @@
 // (keyset from the first), a deep page reached without a cursor, and the first page of each filter
 // the list offers, with the index that serves it (or none); beside the stock list (COUNT(*) plus
 // ORDER BY id DESC OFFSET, SQL only) for the ratio. Target: first and deep page at most 50 ms.
+// Page anchors (src/admin/list-anchors/) missing or drifted are built first, as the app's start
+// does, and their build time printed.
 // Replaces bench/admin-list (Order only); `npm run bench:admin-list` runs this with LISTS=Order.
 // LISTS=Order,Shipment limits the resources; LIST_RUNS (9) the runs per scenario.
 import os from 'node:os';
@@ -13,6 +15,9 @@ import { buildRbacModel } from '../../src/rbac/rbac-model.js';
 import { loadClientModule } from '../../src/admin/create-admin.js';
 import { plugins } from '../../plugins/index.js';
 import { filterColumns } from './filter-columns.js';
+import { largeListsOf } from '../../src/admin/list-anchors/large-lists.js';
+import { buildListAnchors } from '../../src/admin/list-anchors/list-anchor-builder.js';
+import { describeAnchorBuild } from '../../src/admin/list-anchors/anchors-cli.js';
 
 const RUNS = Number(process.env.LIST_RUNS ?? 9);
 const only = process.env.LISTS?.split(',');
@@ -56,6 +61,7 @@ try {
     const { rows: [{ estimate }] } = await bench.db.pool.query<{ estimate: string }>(`SELECT GREATEST(reltuples, 0)::bigint AS estimate FROM pg_class WHERE oid = $1::regclass`, [table]);
     const deepPage = Math.max(2, Math.floor(Number(estimate) / 20 / 2));
     console.log(`\n${resource.model} (${table}, ~${Number(estimate).toLocaleString('en')} rows)`);
+    for (const list of largeListsOf([resource])) console.log(`  page anchors ${describeAnchorBuild(await buildListAnchors({ pool: bench.db.pool, list }))}`);
     const first = await timeList(resource.model, 'page=1');
     const next = await timeList(resource.model, 'page=2');
     const deep = await timeList(resource.model, `page=${deepPage}`, Math.min(RUNS, 3));

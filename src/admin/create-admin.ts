@@ -15,6 +15,7 @@ import { ADMIN_ACTIONS, requiredPermission, type RbacModel } from '../rbac/rbac-
 import { createRbacHooks } from '../hooks/rbac-hooks.js';
 import { validateRolePayload } from '../hooks/role-payload-hook.js';
 import { PrismaResource } from './prisma-resource.js';
+import { createListPositions } from './list-anchors/list-positions.js';
 import { createAuditedWrites } from '../hooks/audited-writes.js';
 import type { AuditService } from '../audit/types.js';
 import { NAVIGATION } from './navigation.js';
@@ -206,6 +207,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
   // The packs' consoles (src/consoles/): a page each, refused by createConsolePageGuard without its permission.
   const consoles = consolePages({ consoles: rbac.consoles, loader: componentLoader });
   const write = createAuditedWrites({ prisma, audit });
+  const positions = createListPositions({ prisma });
   const hooks = createRbacHooks({ resources });
   // Roles are saved only with keys the catalog knows (the start refuses unknown ones).
   const validateRole = (definition: ResourceDefinition) => validateRolePayload({ catalog: rbac.catalog, access: definition.access });
@@ -235,7 +237,7 @@ export function createAdmin({ prisma, audit, rbac, actions: services, security, 
         model,
         client: prisma,
         clientModule,
-        large: definition.isLarge ? { table, sortable: definition.sortable ?? [] } : undefined,
+        large: definition.isLarge ? { table, sortable: definition.sortable ?? [], positions } : undefined,
         secretFields: definition.secretFields,
         write,
         visibleTo: definition.visibleTo,

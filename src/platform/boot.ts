@@ -152,7 +152,7 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     undo.push({ name: 'flag event import', run: flagEvents.stop });
 
     // ---- HTTP
-    const { app, close, actions, impersonation, timeline, dashboard, experiments, gate } = createApp({
+    const { app, close, actions, impersonation, timeline, dashboard, experiments, gate, listAnchors } = createApp({
       config, logger, db, plugins, sessionSecret: secrets.sessionSecret, unleashState: flags.state, audit, auditSigningKey: secrets.auditSigningKey,
       mfaEncryptionKey: secrets.mfaEncryptionKey, impersonationJwtKey: secrets.impersonationJwtKey, flagDefinitions: flags, flagClient: flags,
       unleashAdmin: createUnleashAdmin({ url: unleashUrl, adminToken: secrets.unleashAdminToken }),
@@ -177,6 +177,9 @@ export async function startPlatform({ config, plugins, logger, signal }: {
     // ---- Dashboard and console read models: folded and recomputed every 30 s
     const dashboardRefresh = startDashboardRefresh({ refresh: dashboard.refresh, logger: logger.child({ component: 'dashboard' }) });
     undo.push({ name: 'dashboard refresh', run: dashboardRefresh.stop });
+    // ---- Large lists: page anchors for jumps deep into them, rebuilt when missing or drifted
+    const anchorRefresh = listAnchors.start({ logger: logger.child({ component: 'lists' }) });
+    undo.push({ name: 'list anchor refresh', run: anchorRefresh.stop });
     checkpoint();
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,10 @@ import { createDatabase } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../platform/logger.js';
 import type { Plugin } from '../platform/plugin.js';
+import { buildRbacModel } from '../rbac/rbac-model.js';
+import { largeListsOf } from '../admin/list-anchors/large-lists.js';
+import { buildListAnchors } from '../admin/list-anchors/list-anchor-builder.js';
+import { describeAnchorBuild } from '../admin/list-anchors/anchors-cli.js';
 
 export async function runScaleSeed({ plugins, argv }: { plugins: Plugin[]; argv: string[] }): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { orders: { type: 'string' }, seed: { type: 'string', default: '1' } } });
@@ -33,6 +37,10 @@ export async function runScaleSeed({ plugins, argv }: { plugins: Plugin[]; argv:
           `(${Math.round(orders / seconds).toLocaleString('en')} orders/s, ${Math.round(total / seconds).toLocaleString('en')} rows/s)\n` +
           Object.entries(rows).map(([table, n]) => `  ${table.padEnd(22)} ${n.toLocaleString('en')}`).join('\n') + '\n',
       );
+    }
+    // The large lists' page anchors, so a jump deep into them is fast at once (docs/adr/0003).
+    for (const list of largeListsOf(buildRbacModel({ plugins }).resources)) {
+      process.stdout.write(`${describeAnchorBuild(await buildListAnchors({ pool: db.pool, list }))}\n`);
     }
   } finally {
     await db.close();
