@@ -8,6 +8,7 @@ import type { FlagEvaluator } from '../src/flags/flag-service.js';
 import { createTestPlatformApp, loginAs } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
 import { createConsoleCheckout, type ConsoleCheckout } from './support/console-fixtures.js';
+import { setStepUp } from './support/impersonation-app.js';
 
 type Agent = Awaited<ReturnType<typeof loginAs>>['agent'];
 type Offered = { actions: { id: string }[] };
@@ -111,4 +112,16 @@ it('offers dispute and seller actions only in the states they apply to', async (
   await act(risk, 'dispute.resolve', { type: 'dispute', id: fx.disputeId }, { input: { resolution: 'seller_favoured' }, reasonCode: 'evidence_reviewed' }).expect(200);
   expect(ids({ actions: (await dispute(risk)).actions.dispute })).toEqual(['dispute.mark_evidence_received']);
   expect((await act(risk, 'dispute.resolve', { type: 'dispute', id: fx.disputeId }, { input: { resolution: 'seller_favoured' }, reasonCode: 'evidence_reviewed' }).expect(409)).body.code).toBe('not_resolvable');
+});
+
+it('offers no button while the operator impersonates the buyer, as the read-only gate refuses them', async () => {
+  const who = await loginAs(platform.app, db, ['support_admin']);
+  expect(ids((await checkout(who.agent)).orders[1])).toContain('order.cancel');
+  await setStepUp(db, who.id, Date.now());
+  const { buyerUserId } = await db.prisma.order.findUniqueOrThrow({ where: { id: fx.orderB } });
+  const started = await who.agent.post('/api/impersonations').send({ targetUserId: buyerUserId, reason: 'customer_reported_issue', note: 'sees no refund', ticketId: 'SUP-7' }).expect(201);
+  const body = await checkout(who.agent);
+  expect(body.orders.flatMap((o: Offered & { shipments: Offered[] }) => [...ids(o), ...o.shipments.flatMap(ids)])).toEqual([]);
+  expect((await act(who.agent, 'order.cancel', { type: 'order', id: fx.orderB }, { reasonCode: 'buyer_request' }).expect(403)).body.code).toBe('impersonation_read_only');
+  await who.agent.delete(`/api/impersonations/${started.body.id}`).expect((res) => expect(res.status).toBeLessThan(300));
 });
