@@ -141,7 +141,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   });
   const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform: { unleash: unleashAdmin } });
   const timeline = createTimeline({ db, audit, rbac, plugins, logger });
-  const dashboard = createDashboard({ pool: db.pool, config, plugins });
+  const dashboard = createDashboard({ pool: db.pool, prisma: db.prisma, config, plugins });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });
   // Client apps post experiment events with an API token (src/auth/api-tokens/).
   const tokens = createApiTokenService({ pool: db.pool, audit });

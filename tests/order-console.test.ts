@@ -50,20 +50,24 @@ describe('GET /api/consoles/orders/checkouts/:id', () => {
     expect(body.hidden).toEqual([]);
   });
 
-  it('offers the order and shipment actions of the runner, with whether the caller may run them', async () => {
+  it('offers on each order and shipment only the runner actions the caller may run and that apply to it', async () => {
     const { agent } = await loginAs(app, db, ['support_tier_1']);
     const { body } = await agent.get(`/api/consoles/orders/checkouts/${fx.checkoutId}`).expect(200);
-    const ids = body.actions.order.map((a: { id: string }) => a.id);
-    expect(ids).toEqual(expect.arrayContaining(['order.refund', 'order.cancel']));
-    for (const action of body.actions.order) expect(action.isPermitted).toBe(false);
-    expect(body.actions.order.find((a: { id: string }) => a.id === 'order.cancel')).toMatchObject({ adminAction: { resource: 'Order', name: 'order-cancel' }, apiPath: '/api/actions/order.cancel' });
+    for (const order of body.orders) {
+      expect(order.actions).toEqual([]);
+      for (const s of order.shipments) expect(s.actions).toEqual([]);
+    }
 
     const { agent: support } = await loginAs(app, db, ['support_agent']);
-    const permitted = (await support.get(`/api/consoles/orders/checkouts/${fx.checkoutId}`)).body.actions;
-    expect(permitted.order.find((a: { id: string }) => a.id === 'order.cancel').isPermitted).toBe(true);
-    expect(permitted.shipment.map((a: { id: string; isPermitted: boolean }) => [a.id, a.isPermitted])).toEqual([
-      ['case.open', true], ['shipment.retry_label', true], ['shipment.update_metadata', true], ['shipment.open_investigation', true],
-    ]);
+    const [a, b] = (await support.get(`/api/consoles/orders/checkouts/${fx.checkoutId}`)).body.orders;
+    const ids = (x: { actions: { id: string }[] }) => x.actions.map((action) => action.id);
+    // A is shipped: refundable, no longer cancellable; B is paid: both.
+    expect(ids(a)).toEqual(['order.refund', 'case.open']);
+    expect(ids(b)).toEqual(['order.refund', 'order.cancel', 'case.open']);
+    expect(b.actions.find((x: { id: string }) => x.id === 'order.cancel')).toMatchObject({ adminAction: { resource: 'Order', name: 'order-cancel' }, apiPath: '/api/actions/order.cancel' });
+    // A1 and A2 have labels (no retry); B1's purchase failed (retry offered).
+    expect(ids(a.shipments[0])).toEqual(['case.open', 'shipment.update_metadata', 'shipment.open_investigation']);
+    expect(ids(b.shipments[0])).toEqual(['case.open', 'shipment.retry_label', 'shipment.update_metadata', 'shipment.open_investigation']);
   });
 
   it('leaves out what the caller\'s roles do not read, and names it', async () => {

@@ -26,7 +26,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let dashboard: ReturnType<typeof createDashboard>;
 let s: PaidOrder;
 const ids = {} as Record<'A' | 'B' | 'C' | 'D', number>;
-const EVERYTHING = { permissions: ['dispute.read', 'support_case.read', 'risk.read', 'payout.read', 'approval.decide', 'run.read', 'shipment.read'] };
+const EVERYTHING = { id: 0, permissions: ['dispute.read', 'support_case.read', 'risk.read', 'payout.read', 'approval.decide', 'run.read', 'shipment.read'] };
 
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows as T[];
 const figures = async (operator = EVERYTHING) =>
@@ -49,7 +49,7 @@ const dispute = async (status: string, slaDueAt: Date, createdAt: Date, kind = '
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  dashboard = createDashboard({ pool: db.pool, config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), plugins });
+  dashboard = createDashboard({ pool: db.pool, prisma: db.prisma, config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), plugins });
   const operator = await createOperator(db, { roles: ['risk_agent'] });
   s = await createPaidOrder(db, { amount: 25_000 }); // order now, sale +25000 on the seller
   const other = await createPaidOrder(db, { amount: 5_000 }); // a seller in credit: never exposure
@@ -204,13 +204,13 @@ describe('dashboard figures and the refresh job', () => {
   });
 
   it('shows each operator only the figures their permissions allow, with drill-down links', async () => {
-    const view = await dashboard.service.read({ permissions: ['dispute.read'] });
+    const view = await dashboard.service.read({ id: 0, permissions: ['dispute.read'] });
     expect(view.figures.map((f) => f.id)).toEqual([
       'marketplace.disputes.open', 'marketplace.disputes.awaiting_evidence', 'marketplace.disputes.under_review', 'marketplace.disputes.sla_breached',
     ]);
     expect(view.figures.find((f) => f.id === 'marketplace.disputes.sla_breached')?.href).toBe('/admin/pages/disputes?breached=true');
     expect(view.refreshedAt).toBe(NOW.toISOString());
-    expect(await dashboard.service.read({ permissions: [] })).toEqual({ figures: [], refreshedAt: null });
+    expect(await dashboard.service.read({ id: 0, permissions: [] })).toEqual({ figures: [], refreshedAt: null });
   });
 
   it('moves a figure only when the job runs again', async () => {

@@ -28,6 +28,7 @@ export const MARKETPLACE_PERMISSIONS = {
   'refund.issue.over_limit': 'Issue a refund above the role limit',
   'shipment.update': 'Re-attempt label purchase, update shipment metadata, open an investigation',
   'shipment.investigate': 'Open a shipment investigation (lost, not received, address or label problems)',
+  'shipment.investigation.close': 'Close a shipment investigation with its resolution',
   'dispute.resolve': 'Mark a claim or dispute resolved',
   'dispute.evidence': 'Request dispute evidence and record what arrived',
   'org.freeze': 'Freeze an organization',
@@ -74,6 +75,8 @@ export const MARKETPLACE_SEED_GRANTS: Record<MarketplacePermission, SeedRoleKey[
   'shipment.update': ['support_agent', 'support_tier_2', 'support_admin'],
   // Risk agents open investigations too: delivered-but-not-received is often where fraud shows.
   'shipment.investigate': ['support_agent', 'support_tier_2', 'support_admin', 'risk_agent'],
+  // Who may open one may close it.
+  'shipment.investigation.close': ['support_agent', 'support_tier_2', 'support_admin', 'risk_agent'],
   'dispute.resolve': ['risk_agent', 'support_admin'],
   'dispute.evidence': ['support_agent', 'risk_agent', 'support_tier_2', 'support_admin'],
   'org.freeze': ['risk_agent'],

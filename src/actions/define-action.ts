@@ -155,6 +155,14 @@ export type ActionDefinition<I = any, S = any, R extends Record<string, unknown>
    * policy, and again when an approved request executes.
    */
   load: (ctx: ActionContext<I>) => Promise<S>;
+  /**
+   * Whether the action applies to a target in this state, for the faces that offer it (a console
+   * shows its button only then): `state` is the target as a read model shows it (camelCase fields
+   * of its row, e.g. `status`, plus facts the action's file names, e.g. `openInvestigationId`).
+   * Write it with the same helper `load` refuses with, so the two cannot drift. Absent: it applies
+   * to every state. Offering only: `load` still decides (409 naming why).
+   */
+  appliesTo?: (state: Readonly<Record<string, unknown>>, targetType: string) => boolean;
   /** The change itself; returns the run's result (JSON). */
   run: (ctx: RunContext<I, S>) => Promise<R>;
   /** Marks actions that are only reachable with an explicit reason (emergency containment). */

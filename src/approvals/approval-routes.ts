@@ -25,8 +25,11 @@ const listQuery = z.strictObject({
 });
 const decisionBody = z.strictObject({ note: z.string().trim().max(2000).nullish() });
 
+/** Who reads the inbox: the operator's id and permissions are all its rules need. */
+export type InboxReader = Pick<OperatorPrincipal, 'id' | 'permissions'>;
+
 /** What an operator may see: their own requests, and those whose approver permission they hold. */
-export function visibleTo(operator: OperatorPrincipal): Prisma.ApprovalRequestWhereInput {
+export function visibleTo(operator: InboxReader): Prisma.ApprovalRequestWhereInput {
   const decidable = can(operator, 'approval.decide') ? operator.permissions : [];
   return { OR: [{ requestedBy: operator.id }, { approverPermission: { in: decidable } }] };
 }
@@ -34,7 +37,7 @@ export function visibleTo(operator: OperatorPrincipal): Prisma.ApprovalRequestWh
 export type InboxView = 'for_me' | 'mine' | 'decided';
 
 /** The inbox's views (the API's `view`, the backoffice's quick filters), within visibleTo. */
-export function inboxViewWhere(view: InboxView, operator: OperatorPrincipal, now = new Date()): Prisma.ApprovalRequestWhereInput {
+export function inboxViewWhere(view: InboxView, operator: InboxReader, now = new Date()): Prisma.ApprovalRequestWhereInput {
   switch (view) {
     case 'for_me':
       return { status: 'pending', expiresAt: { gt: now }, requestedBy: { not: operator.id }, decisions: { none: { operatorId: operator.id } } };
@@ -43,6 +46,14 @@ export function inboxViewWhere(view: InboxView, operator: OperatorPrincipal, now
     case 'decided':
       return { status: { not: 'pending' } };
   }
+}
+
+/**
+ * How many requests wait on this operator: the inbox's "pending for me" list exactly (the API's
+ * `?view=for_me`, the backoffice's quick filter: visibleTo and the view), for the dashboard's figure.
+ */
+export function countPendingForMe(prisma: Pick<PrismaClient, 'approvalRequest'>, operator: InboxReader, now = new Date()): Promise<number> {
+  return prisma.approvalRequest.count({ where: { AND: [visibleTo(operator), inboxViewWhere('for_me', operator, now)] } });
 }
 
 export function createApprovalRoutes({ prisma, approvals, access, stepUp }: {

@@ -1,20 +1,23 @@
 // The core's own dashboard figures: work waiting on operators that no pack owns.
-import type { DashboardFigure } from './dashboard-types.js';
+import type { PrismaClient } from '@prisma/client';
+import { countPendingForMe } from '../approvals/approval-routes.js';
+import type { DashboardFigure, ReadModelClient } from './dashboard-types.js';
 
-const count = async (client: Parameters<DashboardFigure['compute']>[0], sql: string, params: unknown[] = []) =>
+const count = async (client: ReadModelClient, sql: string, params: unknown[] = []) =>
   Number((await client.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
 
-export const CORE_FIGURES: DashboardFigure[] = [
+export const coreFigures = ({ prisma }: { prisma: Pick<PrismaClient, 'approvalRequest'> }): DashboardFigure[] => [
   {
-    // Everyone's pending requests: the approvers' figure (the inbox lists those one may decide).
+    // What waits on this approver: the inbox's "pending for me" (not their own requests, not those
+    // they lack the approver permission for or already decided, not expired), counted by the
+    // inbox's own query: personal, so counted when read (a handful of pending rows, index (status, expires_at)).
     id: 'core.approvals.pending',
-    label: 'Pending approvals',
+    label: 'Pending approvals (for me)',
     group: 'Operations',
     permission: 'approval.decide',
     unit: 'count',
-    drillDown: 'resources/ApprovalRequest?filters.status=pending',
-    // Index (status, expires_at); an expired request no longer waits on anyone.
-    compute: (client, now) => count(client, `SELECT count(*) AS n FROM approval_requests WHERE status = 'pending' AND expires_at > $1`, [now]),
+    drillDown: 'resources/ApprovalRequest?filters.view=for_me',
+    countFor: (reader, now) => countPendingForMe(prisma, reader, now),
   },
   {
     // Open exceptions: failed runs not yet retried (the Runs & exceptions screen's "open" filter).

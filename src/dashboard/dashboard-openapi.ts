@@ -5,7 +5,8 @@ export const DASHBOARD_OPERATIONS: Record<string, Json> = {
   'GET /api/dashboard': {
     description: 'The operations dashboard: figures declared by the core (pending approvals, open failed runs) and by installed packs '
       + '(disputes and support cases by status and past SLA, risk exposure, payout holds, stale shipments), each shown only to operators '
-      + 'holding its permission. Values come from a snapshot the platform recomputes every 30 seconds, never from a query per request; '
+      + 'holding its permission. Values come from a snapshot the platform recomputes every 30 seconds, never from a query per request, '
+      + 'except personal figures (pending approvals: the caller\'s inbox "pending for me", counted when read); '
       + '`refreshedAt` is the oldest figure\'s time. `href` opens the list the figure counts in the backoffice.',
     responses: {
       200: {

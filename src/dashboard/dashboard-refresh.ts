@@ -20,6 +20,7 @@ export function createDashboardRefresh({ pool, config, figures, readModels }: {
   figures: DashboardFigure[];
   readModels: ReadModelRefresh[];
 }) {
+  const snapshotFigures = figures.flatMap((f) => (f.compute ? [{ ...f, compute: f.compute }] : []));
   async function refresh(now = new Date()): Promise<RefreshOutcome> {
     const started = Date.now();
     const client = await pool.connect();
@@ -32,17 +33,17 @@ export function createDashboardRefresh({ pool, config, figures, readModels }: {
       }
       // ---- read models first: the figures read them
       for (const model of readModels) await model.refresh(client, now);
-      // ---- figures, written in one statement
+      // ---- figures, written in one statement (personal ones are counted when read, not here)
       const values: number[] = [];
-      for (const figure of figures) values.push(await figure.compute(client, now, config));
+      for (const figure of snapshotFigures) values.push(await figure.compute(client, now, config));
       await client.query(
         `INSERT INTO read_models.dashboard_figures (figure_id, value, refreshed_at)
          SELECT id, value, $3 FROM unnest($1::text[], $2::bigint[]) AS f(id, value)
          ON CONFLICT (figure_id) DO UPDATE SET value = excluded.value, refreshed_at = excluded.refreshed_at`,
-        [figures.map((f) => f.id), values, now],
+        [snapshotFigures.map((f) => f.id), values, now],
       );
       await client.query('COMMIT');
-      return { skipped: false, readModels: readModels.length, figures: figures.length, ms: Date.now() - started };
+      return { skipped: false, readModels: readModels.length, figures: snapshotFigures.length, ms: Date.now() - started };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

@@ -1,18 +1,26 @@
 // What the dashboard shows an operator: the figures they may see (each figure's own permission),
 // read from the snapshot the minute job writes, with the link to the list each one counts.
 import type pg from 'pg';
-import { can, type HasPermissions } from '../rbac/access.js';
-import type { DashboardFigure, FigureView } from './dashboard-types.js';
+import { can } from '../rbac/access.js';
+import type { DashboardFigure, DashboardReader, FigureView } from './dashboard-types.js';
 
 export function createDashboardService({ pool, figures, adminRoot = '/admin' }: { pool: pg.Pool; figures: DashboardFigure[]; adminRoot?: string }) {
-  async function read(operator: HasPermissions): Promise<{ figures: FigureView[]; refreshedAt: string | null }> {
+  async function read(operator: DashboardReader): Promise<{ figures: FigureView[]; refreshedAt: string | null }> {
     const visible = figures.filter((f) => can(operator, f.permission));
     if (visible.length === 0) return { figures: [], refreshedAt: null };
-    const { rows } = await pool.query<{ figure_id: string; value: string; refreshed_at: Date }>(
-      'SELECT figure_id, value, refreshed_at FROM read_models.dashboard_figures WHERE figure_id = ANY($1::text[])',
-      [visible.map((f) => f.id)],
-    );
-    const byId = new Map(rows.map((r) => [r.figure_id, r]));
+    const now = new Date();
+    // The snapshot's figures in one read; the personal ones counted now, for this reader.
+    const [{ rows }, personal] = await Promise.all([
+      pool.query<{ figure_id: string; value: string; refreshed_at: Date }>(
+        'SELECT figure_id, value, refreshed_at FROM read_models.dashboard_figures WHERE figure_id = ANY($1::text[])',
+        [visible.filter((f) => f.compute).map((f) => f.id)],
+      ),
+      Promise.all(visible.flatMap((f) => (f.countFor ? [f.countFor(operator, now).then((value) => [f.id, value] as const)] : []))),
+    ]);
+    const byId = new Map([
+      ...rows.map((r) => [r.figure_id, r] as const),
+      ...personal.map(([id, value]) => [id, { value: String(value), refreshed_at: now }] as const),
+    ]);
     const views = visible.map((f): FigureView => {
       const row = byId.get(f.id);
       return {

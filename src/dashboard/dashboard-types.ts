@@ -5,11 +5,32 @@
 import type pg from 'pg';
 import type { Permission } from '../rbac/permissions.js';
 import type { Config } from '../config/config.js';
+import type { OperatorPrincipal } from '../auth/operator-auth.js';
 
 /** A connection the job lends a figure or a read model: plain SQL, one at a time. */
 export type ReadModelClient = Pick<pg.PoolClient, 'query'>;
 
-export type DashboardFigure = {
+/** Who reads the dashboard: what a personal figure counts for. */
+export type DashboardReader = Pick<OperatorPrincipal, 'id' | 'permissions'>;
+
+export type DashboardFigure = FigureDeclaration & (
+  | {
+    /** The value, computed by the minute job with an indexed query (never on a page view). */
+    compute: (client: ReadModelClient, now: Date, config: Config) => Promise<number>;
+    countFor?: never;
+  }
+  | {
+    /**
+     * A personal figure, whose list depends on who looks (an inbox): counted when read, for the
+     * reader, by the list's own query, so the figure and its drill-down cannot disagree. Only for
+     * small indexed lists: it costs a query per page view.
+     */
+    countFor: (reader: DashboardReader, now: Date) => Promise<number>;
+    compute?: never;
+  }
+);
+
+type FigureDeclaration = {
   /** Stable key, `<pack>.<name>`: the snapshot's row and the API's id. */
   id: string;
   label: string;
@@ -25,8 +46,6 @@ export type DashboardFigure = {
    * a console's queue): the same condition as `compute`, so a click shows what was counted.
    */
   drillDown: string;
-  /** The value, computed by the minute job with an indexed query (never on a page view). */
-  compute: (client: ReadModelClient, now: Date, config: Config) => Promise<number>;
 };
 
 /** A read model the minute job refreshes before the figures (folding counter deltas, pruning). */

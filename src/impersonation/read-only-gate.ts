@@ -43,9 +43,12 @@ const decode = (value: string): string | null => {
   }
 };
 
+/** Whether an action may run while its operator impersonates a customer (also what consoles offer then). */
+export const isAllowedDuringImpersonation = (action: ActionDefinition | undefined): boolean =>
+  Boolean(action?.policy?.allowDuringImpersonation) && !targetTypes(action!).some((t) => NEVER_TARGETS.has(t));
+
 export function createReadOnlyGate({ actions }: { actions: readonly ActionDefinition[] }) {
-  const isAllowed = (action: ActionDefinition | undefined): boolean =>
-    Boolean(action?.policy?.allowDuringImpersonation) && !targetTypes(action!).some((t) => NEVER_TARGETS.has(t));
+  const isAllowed = isAllowedDuringImpersonation;
   const byId = new Map(actions.map((a) => [a.id, a]));
   const byRecordActionName = new Map(actions.map((a) => [recordActionName(a.id), a]));
 

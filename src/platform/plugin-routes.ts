@@ -25,8 +25,11 @@ import type { ActiveImpersonation } from '../impersonation/impersonation-types.j
 /** What a pack's handlers may use: the same pool and client as the core's services, and the config. */
 export type PluginRouteServices = {
   pool: pg.Pool; prisma: PrismaClient; config: Config; audit: AuditService;
-  /** The action runner's submit (as POST /api/actions/{id}): a pack's route may offer an action under its own path. */
-  runner: Pick<ActionRunner, 'submit'>;
+  /**
+   * The action runner's submit (as POST /api/actions/{id}): a pack's route may offer an action under
+   * its own path; and its listFor (what the caller may run: the runner's own RBAC and flag check).
+   */
+  runner: Pick<ActionRunner, 'submit' | 'listFor'>;
 };
 
 export type PluginRouteContext<Q, P> = {

@@ -25,6 +25,8 @@ export type TimelineCatalog = {
   subjects: ReadonlyMap<string, { read: Permission; pii?: PiiFields }>;
   links: ReadonlyMap<string, TimelineLinkResolver>;
   sources: readonly TimelineSource[];
+  /** Event names and action ids whose rows a source tells instead (`TimelineSource.supersedes`). */
+  superseded: { events: ReadonlySet<string>; actions: ReadonlySet<string> };
   /** The subject type of an audit row's entity type: backoffice writes log the model name. */
   subjectTypeOf: (auditEntityType: string) => string;
 };
@@ -48,6 +50,8 @@ export function buildTimelineCatalog({ resources, plugins, permissions }: {
   const links = new Map<string, TimelineLinkResolver>();
   const sources: TimelineSource[] = [];
   const modelToType = new Map<string, string>();
+  const supersededEvents = new Set<string>();
+  const supersededActions = new Set<string>();
   const check = (permission: Permission, where: string) => {
     if (!Object.hasOwn(permissions, permission)) throw new Error(`timeline: ${where} names the unknown permission ${permission}`);
   };
@@ -78,7 +82,9 @@ export function buildTimelineCatalog({ resources, plugins, permissions }: {
     for (const source of timeline.sources ?? []) {
       if (source.id === 'audit' || source.id === 'event' || sources.some((s) => s.id === source.id)) throw new Error(`timeline: source ${source.id} is declared twice`);
       sources.push(source);
+      for (const name of source.supersedes?.events ?? []) supersededEvents.add(name);
+      for (const id of source.supersedes?.actions ?? []) supersededActions.add(id);
     }
   }
-  return { entities, subjects, links, sources, subjectTypeOf: (type) => modelToType.get(type) ?? type };
+  return { entities, subjects, links, sources, superseded: { events: supersededEvents, actions: supersededActions }, subjectTypeOf: (type) => modelToType.get(type) ?? type };
 }

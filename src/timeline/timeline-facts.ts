@@ -8,11 +8,14 @@ import type { TimelineFact } from './timeline-types.js';
 // The runner writes an `attempted` row before each run's outcome rows; the outcome rows say it all.
 // Denials (access.denied, a refused self-approval) are security events for the audit screen: on an
 // entity's timeline they would show who was refused a look at it, to everyone who may look.
-const isShown = (record: AuditRecord) =>
-  record.entityType !== null && record.entityId !== null && record.outcome !== 'attempted' && record.outcome !== 'denied';
+// A succeeded row of an action whose result a pack source tells (a note's text) is that source's
+// entry, not a second one (docs/adr/0016 "One entry per happening").
+const isShown = (record: AuditRecord, catalog: TimelineCatalog) =>
+  record.entityType !== null && record.entityId !== null && record.outcome !== 'attempted' && record.outcome !== 'denied'
+  && !(record.outcome === 'succeeded' && catalog.superseded.actions.has(record.action));
 
 export function auditFacts(records: AuditRecord[], catalog: TimelineCatalog): TimelineFact[] {
-  return records.filter(isShown).map((r) => ({
+  return records.filter((r) => isShown(r, catalog)).map((r) => ({
     source: 'audit',
     sourceId: String(r.seq),
     subject: { type: catalog.subjectTypeOf(r.entityType!), id: r.entityId! },
@@ -50,12 +53,13 @@ const eventFact = (e: EventRow): TimelineFact => ({
   data: { payload: e.payload },
 });
 
-export async function eventFactsOfRuns(db: SqlExecutor, runIds: string[]): Promise<TimelineFact[]> {
+/** The runs' events, but those a pack source tells instead (`supersedes.events`). */
+export async function eventFactsOfRuns(db: SqlExecutor, runIds: string[], catalog: TimelineCatalog): Promise<TimelineFact[]> {
   if (runIds.length === 0) return [];
   const { rows } = await db.query(
     `SELECT id::text AS id, name, entity_type, entity_id, payload, operator_id, occurred_at FROM domain_events WHERE run_id = ANY($1::uuid[]) ORDER BY id`,
     [runIds],
   );
-  return (rows as EventRow[]).map(eventFact);
+  return (rows as EventRow[]).filter((e) => !catalog.superseded.events.has(e.name)).map(eventFact);
 }
 

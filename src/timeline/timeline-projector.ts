@@ -39,7 +39,7 @@ export function createBatchProjector({ catalog, graceMs = 5_000 }: { catalog: Ti
   async function audit(db: SqlExecutor, { table, after, upTo, limit }: BatchRange): Promise<BatchResult> {
     const records = await listAuditRecordsAfter(db, { afterSeq: after, upToSeq: upTo, limit });
     if (records.length === 0) return { position: after, read: 0, written: 0 };
-    const facts = [...auditFacts(records, catalog), ...(await eventFactsOfRuns(db, runIdsOf(records)))];
+    const facts = [...auditFacts(records, catalog), ...(await eventFactsOfRuns(db, runIdsOf(records), catalog))];
     return { position: String(records.at(-1)!.seq), read: records.length, written: await write(db, table, facts) };
   }
 

@@ -45,6 +45,13 @@ export type TimelineSource = {
   /** Checkpoint key and the entries' `source`, e.g. `marketplace.notes`. */
   id: string;
   read: (db: SqlExecutor, range: { after: string; upTo: string | null; limit: number }) => Promise<(Omit<TimelineFact, 'source'>)[]>;
+  /**
+   * What this source's rows tell in full, so the audit log's facts about it are not entries of
+   * their own (one thing that happened, one entry; docs/adr/0016 "One entry per happening"):
+   * domain events by name, and the `succeeded` audit rows of actions by id (a failed run writes no
+   * source row, so its `failed` row stays). Static, so the projection and its replay agree.
+   */
+  supersedes?: { events?: readonly string[]; actions?: readonly string[] };
 };
 
 /** What a domain pack declares for the timeline (src/platform/plugin.ts `timeline`). */

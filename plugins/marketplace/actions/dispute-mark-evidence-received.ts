@@ -5,6 +5,7 @@ import type { Dispute, DisputeEvidence } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { hasMissingEvidence } from './action-applicability.js';
 import { EVIDENCE_KINDS } from '../consoles/dispute-detail.js';
 import { lockRow } from './action-support.js';
 import { disputeColumns, disputeEvidenceColumns, withSqlText } from './sql-rows.js';
@@ -17,6 +18,8 @@ export const disputeMarkEvidenceReceivedAction = defineAction({
   target: 'dispute',
   input: z.strictObject({ kind: z.enum(EVIDENCE_KINDS) }),
   reasonCodes: ['evidence_received'],
+
+  appliesTo: hasMissingEvidence,
 
   load: async ({ sql, target, input }) => {
     // The dispute is locked: its evidence rows change only under it.

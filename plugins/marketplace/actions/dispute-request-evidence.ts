@@ -4,7 +4,7 @@ import type { Dispute, DisputeEvidence } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { OPEN_DISPUTE_STATUSES } from '../consoles/case-sla.js';
+import { isWorkedDispute } from './action-applicability.js';
 import { EVIDENCE_KINDS } from '../consoles/dispute-detail.js';
 import { lockRow } from './action-support.js';
 import { disputeColumns, disputeEvidenceColumns, withSqlText } from './sql-rows.js';
@@ -22,9 +22,11 @@ export const disputeRequestEvidenceAction = defineAction({
   }),
   reasonCodes: ['evidence_needed', 'provider_request'],
 
+  appliesTo: isWorkedDispute,
+
   load: async ({ sql, target, input }) => {
     const dispute = await lockRow<Dispute>(sql, { table: 'disputes', target, columns: disputeColumns });
-    if (!(OPEN_DISPUTE_STATUSES as readonly string[]).includes(dispute.status)) {
+    if (!isWorkedDispute(dispute)) {
       throw actionRefused('dispute_closed', `Dispute ${dispute.id} is ${dispute.status}; evidence is requested only while it is worked.`);
     }
     const present = await sql<{ kind: string }>`SELECT DISTINCT kind FROM dispute_evidence WHERE dispute_id = ${dispute.id}`;

@@ -6,7 +6,7 @@ import type { Dispute } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
-import { OPEN_DISPUTE_STATUSES } from '../consoles/case-sla.js';
+import { isWorkedDispute } from './action-applicability.js';
 import { lockRow } from './action-support.js';
 import { disputeColumns } from './sql-rows.js';
 
@@ -21,9 +21,11 @@ export const disputeResolveAction = defineAction({
   input: z.strictObject({ resolution: z.enum(DISPUTE_RESOLUTIONS) }),
   reasonCodes: ['evidence_reviewed', 'refund_issued', 'buyer_withdrew', 'provider_decision', 'seller_fulfilled'],
 
+  appliesTo: isWorkedDispute,
+
   load: async ({ sql, target }) => {
     const dispute = await lockRow<Dispute>(sql, { table: 'disputes', target, columns: disputeColumns });
-    if (!(OPEN_DISPUTE_STATUSES as readonly string[]).includes(dispute.status)) {
+    if (!isWorkedDispute(dispute)) {
       throw actionRefused('not_resolvable', `Dispute ${dispute.id} is ${dispute.status}; only open, awaiting-evidence or under-review disputes can be resolved.`);
     }
     return { dispute };

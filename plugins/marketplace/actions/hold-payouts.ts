@@ -59,5 +59,9 @@ export async function holdOrganizationPayouts(ctx: StepContext, { orgId, payouts
 }
 
 /** The organization's open organization-wide holds. */
+/** The read models' form of the same rule: the id of `org`'s open organization-wide hold (a scalar subquery). */
+export const OPEN_ORGANIZATION_HOLD = (org: string) =>
+  `SELECT h.id FROM payout_holds h WHERE h.seller_org_id = ${org} AND h.payout_id IS NULL AND h.released_at IS NULL ORDER BY h.id LIMIT 1`;
+
 export const openOrganizationHolds = (sql: SqlTag, orgId: number): Promise<PayoutHold[]> => withSqlText(sql)<PayoutHold>`
   SELECT ${payoutHoldColumns()} FROM payout_holds WHERE seller_org_id = ${orgId} AND payout_id IS NULL AND released_at IS NULL ORDER BY id`;

@@ -25,6 +25,7 @@ import { orderNonFulfilmentCancelAction } from './order-nonfulfilment-cancel.js'
 import { shipmentRetryLabelAction } from './shipment-retry-label.js';
 import { shipmentUpdateMetadataAction } from './shipment-update-metadata.js';
 import { shipmentOpenInvestigationAction } from './shipment-open-investigation.js';
+import { shipmentCloseInvestigationAction } from './shipment-close-investigation.js';
 
 export { ORDER_REFUND_ACTION_ID, REFUND_SEED_LIMITS } from './order-refund.js';
 
@@ -54,4 +55,5 @@ export const marketplaceActions: ActionDefinition[] = [
   shipmentRetryLabelAction,
   shipmentUpdateMetadataAction,
   shipmentOpenInvestigationAction,
+  shipmentCloseInvestigationAction,
 ];

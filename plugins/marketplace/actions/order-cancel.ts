@@ -5,6 +5,7 @@ import type { Order } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { isCancellableOrder } from './action-applicability.js';
 import { targetId } from './action-support.js';
 import { notifyOrderParties } from './notify-parties.js';
 import { issueRefund, lockOrderForRefund, type IssuedRefund } from './refund-money.js';
@@ -20,6 +21,8 @@ export const orderCancelAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['buyer_request', 'seller_non_fulfillment', 'out_of_stock', 'suspected_fraud', 'duplicate_order'],
 
+  appliesTo: isCancellableOrder,
+
   load: async ({ sql, target }) => {
     // The order, its payments, what they can give back and its shipments, locked and read in one
     // round trip (the reads are wasted on an order that cannot be cancelled: the rare case).
@@ -33,7 +36,7 @@ export const orderCancelAction = defineAction({
     ]);
     const { order } = plan;
     if (order.status === 'cancelled') throw actionRefused('already_cancelled', `Order ${order.id} is already cancelled.`);
-    if (order.status !== 'pending' && order.status !== 'paid') {
+    if (!isCancellableOrder(order)) {
       throw actionRefused('already_shipped', `Order ${order.id} is ${order.status}; only pending or paid orders can be cancelled.`);
     }
     if (shipped) throw actionRefused('already_shipped', `Order ${order.id} has shipment ${shipped.id} ${shipped.status}; it can no longer be cancelled.`);

@@ -6,6 +6,7 @@
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { isCancellableOrder, isNonFulfilmentNotified } from './action-applicability.js';
 import { orderCancelAction } from './order-cancel.js';
 import { hasLabel, lockWorkflowRow, NON_FULFILMENT_REASON } from '../workflows/non-fulfilment-state.js';
 
@@ -20,13 +21,15 @@ export const orderNonFulfilmentCancelAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: [NON_FULFILMENT_REASON],
 
+  appliesTo: (order) => isCancellableOrder(order) && isNonFulfilmentNotified(order),
+
   load: async (ctx) => {
     // The order (and its payments) first, as order.cancel and the notify step lock it; then the row.
     const cancel = await orderCancelAction.load(ctx);
     const orderId = cancel.plan.order.id;
     const [row, labelled] = await Promise.all([lockWorkflowRow(ctx.sql, orderId), hasLabel(ctx.sql, orderId)]);
     if (!row) throw actionRefused('not_notified', `Order ${orderId} was never warned for non-fulfilment.`);
-    if (row.stage !== 'notified') throw actionRefused(`already_${row.stage}`, `Order ${orderId}'s non-fulfilment workflow is already ${row.stage}.`);
+    if (!isNonFulfilmentNotified({ nonFulfilmentStage: row.stage })) throw actionRefused(`already_${row.stage}`, `Order ${orderId}'s non-fulfilment workflow is already ${row.stage}.`);
     if (labelled) throw actionRefused('label_purchased', `Order ${orderId} got a label during the grace period.`);
     return { cancel, row };
   },

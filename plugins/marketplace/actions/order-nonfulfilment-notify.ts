@@ -5,6 +5,7 @@
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { canStartNonFulfilment, isAwaitingLabel } from './action-applicability.js';
 import { notifyOrderParties } from './notify-parties.js';
 import { lockOrder } from './refund-money.js';
 import { hasLabel, NON_FULFILMENT_REASON } from '../workflows/non-fulfilment-state.js';
@@ -18,6 +19,8 @@ export const orderNonFulfilmentNotifyAction = defineAction({
   input: z.strictObject({ graceEndsAt: z.iso.datetime() }),
   reasonCodes: [NON_FULFILMENT_REASON],
 
+  appliesTo: canStartNonFulfilment,
+
   load: async ({ sql, target }) => {
     const { order } = await lockOrder(sql, target);
     // Read once the order is ours: a sweeper that waited for the lock sees the other's row.
@@ -26,7 +29,7 @@ export const orderNonFulfilmentNotifyAction = defineAction({
       sql<{ stage: string }>`SELECT stage::text AS stage FROM order_non_fulfilments WHERE order_id = ${order.id}`,
     ]);
     if (existing) throw actionRefused('already_notified', `Order ${order.id} is already in the non-fulfilment workflow (${existing.stage}).`);
-    if (order.status !== 'paid') throw actionRefused('not_awaiting_label', `Order ${order.id} is ${order.status}, not paid and awaiting a label.`);
+    if (!isAwaitingLabel(order)) throw actionRefused('not_awaiting_label', `Order ${order.id} is ${order.status}, not paid and awaiting a label.`);
     if (labelled) throw actionRefused('label_purchased', `Order ${order.id} has a label.`);
     return { order };
   },

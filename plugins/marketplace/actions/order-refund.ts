@@ -6,6 +6,7 @@ import type { Order } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction, type ActionContext } from '../../../src/actions/define-action.js';
+import { isRefundableOrder } from './action-applicability.js';
 import type { RoleLimits } from '../../../src/platform/plugin.js';
 import { formatMoney } from './action-support.js';
 import { notifyOrderParties } from './notify-parties.js';
@@ -55,6 +56,8 @@ export const orderRefundAction = defineAction({
       seeded: REFUND_SEED_LIMITS,
     },
   },
+
+  appliesTo: isRefundableOrder,
 
   load: async ({ sql, target, input: { amount } }) => {
     const plan = await lockOrderForRefund(sql, target);

@@ -4,6 +4,7 @@
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { isActiveOrganization } from './action-applicability.js';
 import { freezeOrganization, lockOrganization } from './freeze-organization.js';
 
 export const orgFreezeAction = defineAction({
@@ -14,6 +15,8 @@ export const orgFreezeAction = defineAction({
   target: 'organization',
   input: z.strictObject({}),
   reasonCodes: ['chargeback_rate', 'suspected_fraud', 'policy_violation', 'kyc_failure', 'legal_order'],
+
+  appliesTo: isActiveOrganization,
 
   load: async ({ sql, target }) => {
     const org = await lockOrganization(sql, target);

@@ -4,6 +4,7 @@ import type { Organization } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { isFrozenOrganization } from './action-applicability.js';
 import { lockOrganization } from './freeze-organization.js';
 
 export const orgUnfreezeAction = defineAction({
@@ -17,9 +18,11 @@ export const orgUnfreezeAction = defineAction({
   // Undoing a containment: the requester proves a fresh TOTP code too (src/auth/action-step-up.ts).
   policy: { approval: { approvals: 1, approverPermission: 'org.unfreeze' }, stepUp: true },
 
+  appliesTo: isFrozenOrganization,
+
   load: async ({ sql, target }) => {
     const org = await lockOrganization(sql, target);
-    if (org.status !== 'frozen') throw actionRefused('not_frozen', `Organization ${org.id} is ${org.status}, not frozen.`);
+    if (!isFrozenOrganization(org)) throw actionRefused('not_frozen', `Organization ${org.id} is ${org.status}, not frozen.`);
     return { org };
   },
 

@@ -5,6 +5,7 @@ import type { Organization, Payout } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { isHoldableSeller } from './action-applicability.js';
 import { lockUnderOrganization } from './action-support.js';
 import { lockOrganization } from './freeze-organization.js';
 import { holdOrganizationPayouts, holdPayout, lockScheduledPayouts, openOrganizationHolds } from './hold-payouts.js';
@@ -20,6 +21,8 @@ export const payoutHoldAction = defineAction({
   target: ['payout', 'organization'],
   input: z.strictObject({}),
   reasonCodes: ['velocity_spike', 'chargeback_exposure', 'negative_balance', 'bank_account_change', 'dispute_pending', 'suspected_fraud'],
+
+  appliesTo: (state, type) => (type === 'organization' ? isHoldableSeller(state) : state.status === 'scheduled'),
 
   load: async ({ sql, target }): Promise<HoldState> => {
     if (target.type === 'payout') {

@@ -6,6 +6,7 @@ import type { Payout, PayoutHold } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction, type SqlTag } from '../../../src/actions/define-action.js';
+import { hasOrganizationHold } from './action-applicability.js';
 import { lockTarget, lockUnderOrganization, type StepContext } from './action-support.js';
 import { openOrganizationHolds } from './hold-payouts.js';
 import { payoutColumns, payoutHoldColumns, withSqlText } from './sql-rows.js';
@@ -36,6 +37,8 @@ export const payoutReleaseAction = defineAction({
   target: ['payout', 'organization'],
   input: z.strictObject({}),
   reasonCodes: ['review_complete', 'risk_mitigated', 'seller_verified', 'held_in_error'],
+
+  appliesTo: (state, type) => type !== 'organization' || hasOrganizationHold(state),
 
   load: async ({ sql: tag, target }): Promise<ReleaseState> => {
     const sql = withSqlText(tag);

@@ -4,6 +4,7 @@ import type { RiskFlag } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { isOpenRiskFlag } from './action-applicability.js';
 import { lockRow } from './action-support.js';
 import { riskFlagColumns } from './sql-rows.js';
 
@@ -16,9 +17,11 @@ export const riskFlagClearAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['false_positive', 'risk_mitigated', 'investigation_complete'],
 
+  appliesTo: isOpenRiskFlag,
+
   load: async ({ sql, target }) => {
     const flag = await lockRow<RiskFlag>(sql, { table: 'risk_flags', target, columns: riskFlagColumns });
-    if (flag.clearedAt) throw actionRefused('already_cleared', `Risk flag ${flag.id} was already cleared at ${flag.clearedAt.toISOString()}.`);
+    if (!isOpenRiskFlag(flag)) throw actionRefused('already_cleared', `Risk flag ${flag.id} was already cleared at ${flag.clearedAt?.toISOString()}.`);
     return { flag };
   },
 

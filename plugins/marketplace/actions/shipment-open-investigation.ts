@@ -5,6 +5,7 @@ import type { ShipmentInvestigation } from '@prisma/client';
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { hasOpenInvestigation } from './action-applicability.js';
 import { lockShipment } from './shipment-support.js';
 import { shipmentInvestigationColumns, withSqlText } from './sql-rows.js';
 
@@ -19,11 +20,13 @@ export const shipmentOpenInvestigationAction = defineAction({
   input: z.strictObject({ kind: z.enum(INVESTIGATION_KINDS) }),
   reasonCodes: ['buyer_report', 'seller_report', 'carrier_exception', 'tracking_stale', 'suspected_fraud', 'other'],
 
+  appliesTo: (shipment) => !hasOpenInvestigation(shipment),
+
   load: async ({ sql, target }) => {
     // The shipment's lock serialises two operators opening one at once; the partial unique index is the backstop.
     const { shipment } = await lockShipment(sql, target);
     const [open] = await sql<{ id: number }>`SELECT id FROM shipment_investigations WHERE shipment_id = ${shipment.id} AND status = 'open'`;
-    if (open) throw actionRefused('investigation_already_open', `Shipment ${shipment.id} already has open investigation ${open.id}.`);
+    if (hasOpenInvestigation({ openInvestigationId: open?.id ?? null })) throw actionRefused('investigation_already_open', `Shipment ${shipment.id} already has open investigation ${open!.id}.`);
     return { shipment };
   },
 

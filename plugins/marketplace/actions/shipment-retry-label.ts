@@ -6,6 +6,7 @@
 import { z } from 'zod/v4';
 import { actionRefused } from '../../../src/actions/action-errors.js';
 import { defineAction } from '../../../src/actions/define-action.js';
+import { retryLabelRefusal } from './action-applicability.js';
 import { PURCHASE_LABEL_KIND } from '../shipping/simulated-carrier.js';
 import { lockShipment } from './shipment-support.js';
 
@@ -18,13 +19,17 @@ export const shipmentRetryLabelAction = defineAction({
   input: z.strictObject({}),
   reasonCodes: ['carrier_error_resolved', 'address_corrected', 'seller_request', 'other'],
 
+  appliesTo: (shipment) => retryLabelRefusal(shipment) === null,
+
   load: async ({ sql, target }) => {
     const { shipment, orderStatus } = await lockShipment(sql, target);
-    if (orderStatus === 'cancelled' || orderStatus === 'refunded') throw actionRefused('order_closed', `Order ${shipment.orderId} is ${orderStatus}; it needs no label.`);
-    if (shipment.trackingNumber !== null) throw actionRefused('label_already_purchased', `Shipment ${shipment.id} already has a label (${shipment.carrier} ${shipment.trackingNumber}).`);
-    if (shipment.labelRequestedAt !== null) {
-      throw actionRefused('label_purchase_pending', `A label purchase for shipment ${shipment.id} has been waiting for the carrier since ${shipment.labelRequestedAt.toISOString()}.`);
-    }
+    const messages = {
+      order_closed: `Order ${shipment.orderId} is ${orderStatus}; it needs no label.`,
+      label_already_purchased: `Shipment ${shipment.id} already has a label (${shipment.carrier} ${shipment.trackingNumber}).`,
+      label_purchase_pending: `A label purchase for shipment ${shipment.id} has been waiting for the carrier since ${shipment.labelRequestedAt?.toISOString()}.`,
+    };
+    const refusal = retryLabelRefusal({ ...shipment, orderStatus });
+    if (refusal) throw actionRefused(refusal, messages[refusal]);
     return { shipment };
   },
 

@@ -121,5 +121,5 @@ export const shipmentColumns = selectList<Shipment>({
 
 export const shipmentInvestigationColumns = selectList<ShipmentInvestigation>({
   id: 'id', shipmentId: 'shipment_id', kind: 'kind', status: 'status', reasonCode: 'reason_code', note: 'note', openedBy: 'opened_by',
-  openedAt: 'opened_at', closedAt: 'closed_at',
+  openedAt: 'opened_at', closedAt: 'closed_at', closedBy: 'closed_by', resolution: 'resolution',
 });

@@ -6,6 +6,7 @@
 import type { ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
 import { notFound } from '../../../src/http/errors.js';
 import { slaClock } from './case-sla.js';
+import { OPEN_ORGANIZATION_HOLD } from '../actions/hold-payouts.js';
 
 export const EVIDENCE_KINDS = ['tracking_proof', 'delivery_photo', 'item_photos', 'receipt', 'buyer_statement', 'seller_statement', 'carrier_report'] as const;
 
@@ -13,8 +14,10 @@ export async function disputeDetail(client: ReadModelClient, { id, now }: { id: 
   const { rows: [d] } = await client.query<{
     id: number; order_id: number; kind: string; status: string; resolution: string | null; sla_due_at: Date; resolved_at: Date | null; created_at: Date;
     order_status: string; total_amount: number; currency: string; seller_org_id: number; seller_name: string; seller_status: string; buyer_user_id: number;
+    seller_kind: string; seller_hold_id: number | null;
   }>(
-    `SELECT d.*, o.status AS order_status, o.total_amount, o.currency, o.seller_org_id, s.name AS seller_name, s.status AS seller_status, o.buyer_user_id
+    `SELECT d.*, o.status AS order_status, o.total_amount, o.currency, o.seller_org_id, s.name AS seller_name, s.status AS seller_status, o.buyer_user_id,
+       s.kind AS seller_kind, (${OPEN_ORGANIZATION_HOLD('s.id')}) AS seller_hold_id
      FROM disputes d JOIN orders o ON o.id = d.order_id JOIN organizations s ON s.id = o.seller_org_id WHERE d.id = $1`,
     [id],
   );
@@ -51,7 +54,7 @@ export async function disputeDetail(client: ReadModelClient, { id, now }: { id: 
       sla: slaClock({ status: d.status, slaDueAt: d.sla_due_at, now }), resolvedAt: d.resolved_at?.toISOString() ?? null, createdAt: d.created_at.toISOString(),
     },
     order: { id: d.order_id, status: d.order_status, totalAmount: d.total_amount, currency: d.currency, buyerUserId: d.buyer_user_id, href: `resources/Order/records/${d.order_id}/show` },
-    seller: { id: d.seller_org_id, name: d.seller_name, status: d.seller_status, href: `resources/Organization/records/${d.seller_org_id}/show` },
+    seller: { id: d.seller_org_id, name: d.seller_name, status: d.seller_status, kind: d.seller_kind, openOrganizationHoldId: d.seller_hold_id, href: `resources/Organization/records/${d.seller_org_id}/show` },
     checklist,
     refunds: refunds.rows,
     chargebacks: disputes.rows.filter((r) => r.kind === 'chargeback'),

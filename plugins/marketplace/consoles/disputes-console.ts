@@ -6,18 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
 import { defineConsole } from '../../../src/consoles/console-types.js';
 import type { ActionDefinition } from '../../../src/actions/define-action.js';
-import type { OperatorPrincipal } from '../../../src/auth/operator-auth.js';
-import { consoleActions } from './console-actions.js';
-import { disputeDetail } from './dispute-detail.js';
+import { consoleActionOffer, type ConsoleActionOffer } from './console-actions.js';
+import { disputeDetail, type DisputeDetail } from './dispute-detail.js';
 import { disputeQueue, disputeQueueQuery } from './disputes-queue.js';
 
-/** The buttons of one dispute: its own actions, the order's refund, and the seller's hold and freeze. */
-function disputeActions(actions: readonly ActionDefinition[], operator: OperatorPrincipal) {
-  const only = (ids: string[]) => (a: { id: string }) => ids.includes(a.id);
+/** The buttons of one dispute: its own actions, the order's refund, and the seller's hold and freeze, each where it applies now. */
+function disputeActions(offer: ConsoleActionOffer, detail: DisputeDetail) {
+  const missingEvidenceKinds = detail.checklist.filter((c) => c.state === 'missing').map((c) => c.kind);
   return {
-    dispute: consoleActions({ actions, entityType: 'dispute', resource: 'Dispute', operator }),
-    order: consoleActions({ actions, entityType: 'order', resource: 'Order', operator }).filter(only(['order.refund'])),
-    seller: consoleActions({ actions, entityType: 'organization', resource: 'Organization', operator }).filter(only(['payout.hold', 'payout.release', 'org.freeze', 'org.unfreeze'])),
+    dispute: offer.forRecord({ entityType: 'dispute', resource: 'Dispute', state: { ...detail.dispute, missingEvidenceKinds } }),
+    order: offer.forRecord({ entityType: 'order', resource: 'Order', state: detail.order, only: ['order.refund'] }),
+    seller: offer.forRecord({ entityType: 'organization', resource: 'Organization', state: detail.seller, only: ['payout.hold', 'payout.release', 'org.freeze', 'org.unfreeze'] }),
   };
 }
 
@@ -48,7 +47,7 @@ export const disputesConsole = (actions: readonly ActionDefinition[]) => defineC
       sample: { path: '/api/consoles/disputes/disputes/2147483647', status: 404 },
       handler: async ({ params, services, operator }) => {
         const detail = await disputeDetail(services.pool, { id: params.id, now: new Date() });
-        return { ...detail, actions: disputeActions(actions, operator) };
+        return { ...detail, actions: disputeActions(consoleActionOffer({ actions, runner: services.runner, operator }), detail) };
       },
     },
   ],

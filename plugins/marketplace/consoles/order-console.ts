@@ -8,8 +8,9 @@ import { defineConsole } from '../../../src/consoles/console-types.js';
 import { can } from '../../../src/rbac/access.js';
 import type { OperatorPrincipal } from '../../../src/auth/operator-auth.js';
 import type { ActionDefinition } from '../../../src/actions/define-action.js';
+import type { PluginRouteServices } from '../../../src/platform/plugin-routes.js';
 import { createOrderReadModel, type CheckoutConsoleView } from './order-read-model.js';
-import { consoleActions } from './console-actions.js';
+import { consoleActionOffer } from './console-actions.js';
 import { notFound } from '../../../src/http/errors.js';
 import type { ActiveImpersonation } from '../../../src/impersonation/impersonation-types.js';
 
@@ -29,18 +30,25 @@ function inTenant(view: CheckoutConsoleView, impersonation: ActiveImpersonation 
   throw notFound(`No ${what}.`);
 }
 
-/** The view without what the operator may not read; `hidden` names the sections left out. */
-function forOperator(view: CheckoutConsoleView, operator: OperatorPrincipal, actions: readonly ActionDefinition[]) {
+/**
+ * The view without what the operator may not read (`hidden` names the sections left out), each order
+ * and shipment with the actions the runner would accept on it now (console-actions.ts).
+ */
+function forOperator(view: CheckoutConsoleView, { operator, impersonation, actions, runner }: {
+  operator: OperatorPrincipal; impersonation: ActiveImpersonation | null; actions: readonly ActionDefinition[]; runner: PluginRouteServices['runner'];
+}) {
   const may = (section: keyof typeof SECTION_PERMISSIONS) => can(operator, SECTION_PERMISSIONS[section]);
   const hidden = (Object.keys(SECTION_PERMISSIONS) as (keyof typeof SECTION_PERMISSIONS)[]).filter((s) => !may(s));
-  const orderActions = consoleActions({ actions, entityType: 'order', resource: 'Order', operator });
-  const shipmentActions = consoleActions({ actions, entityType: 'shipment', resource: 'Shipment', operator });
+  const offer = consoleActionOffer({ actions, runner, operator, impersonation });
   return {
     ...view,
     payments: may('payments') ? view.payments : null,
     orders: view.orders.map((order) => ({
       ...order,
-      shipments: may('shipments') ? order.shipments : null,
+      actions: offer.forRecord({ entityType: 'order', resource: 'Order', state: order }),
+      shipments: may('shipments')
+        ? order.shipments.map((s) => ({ ...s, actions: offer.forRecord({ entityType: 'shipment', resource: 'Shipment', state: { ...s, orderStatus: order.status } }) }))
+        : null,
       allocations: may('payments') ? order.allocations : null,
       refunds: may('payments') ? order.refunds : null,
       disputes: may('disputes') ? order.disputes : null,
@@ -56,13 +64,13 @@ function forOperator(view: CheckoutConsoleView, operator: OperatorPrincipal, act
       ...(may('payments') ? {} : { paid: null, allocated: null, refunded: null }),
       ...(may('shipments') ? {} : { labelCost: null, shippingDifference: null }),
     },
-    actions: { order: orderActions, shipment: may('shipments') ? shipmentActions : [] },
     hidden,
   };
 }
 
 const RESPONSE = '`{ checkout, payments, orders: [{ seller, items, shipments (credit, label cost, difference), allocations, refunds, disputes, supportCases, totals }], '
-  + 'totals, actions: { order, shipment }: [{ id, title, isPermitted, adminAction, apiPath }], hidden }`: sections the caller may not read are null and named in `hidden` '
+  + 'totals, hidden }`; each order and shipment has `actions: [{ id, title, permission, adminAction, apiPath }]`, only those the runner would accept '
+  + 'from the caller on it now (permission and flag as the runner checks them, none while impersonating unless the action allows it, and the action\'s `appliesTo` state): sections the caller may not read are null and named in `hidden` '
   + '(payments: payment.read; shipments: shipment.read; disputes: dispute.read; support cases: support_case.read).';
 
 export function orderConsole(actions: readonly ActionDefinition[]) {
@@ -81,7 +89,7 @@ export function orderConsole(actions: readonly ActionDefinition[]) {
         openapi: { responses: { 200: { description: RESPONSE }, 404: { description: 'No such checkout (problem+json `not_found`).' } } },
         handler: async ({ params, operator, impersonation, services }) => {
           const { checkoutId } = params as { checkoutId: number };
-          return forOperator(inTenant(await createOrderReadModel(services).checkout(checkoutId), impersonation, `checkout ${checkoutId}`), operator, actions);
+          return forOperator(inTenant(await createOrderReadModel(services).checkout(checkoutId), impersonation, `checkout ${checkoutId}`), { operator, impersonation, actions, runner: services.runner });
         },
       },
       {
@@ -92,7 +100,7 @@ export function orderConsole(actions: readonly ActionDefinition[]) {
         handler: async ({ params, operator, impersonation, services }) => {
           const { orderId } = params as { orderId: number };
           const view = await createOrderReadModel(services).checkoutOfOrder(orderId);
-          return { ...forOperator(inTenant(view, impersonation, `order ${orderId}`), operator, actions), focusOrderId: view.focusOrderId };
+          return { ...forOperator(inTenant(view, impersonation, `order ${orderId}`), { operator, impersonation, actions, runner: services.runner }), focusOrderId: view.focusOrderId };
         },
       },
     ],

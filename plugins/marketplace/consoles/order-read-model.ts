@@ -14,10 +14,14 @@ export type ShipmentView = {
   /** Credit minus label cost; null until a label is bought. Positive: the buyer paid more than the label cost. */
   difference: Money | null;
   shippedAt: string | null; deliveredAt: string | null; lastTrackingUpdateAt: string | null; openInvestigationId: number | null;
+  /** A re-attempted label purchase waiting for the carrier since then. */
+  labelRequestedAt: string | null;
 };
 
 export type OrderView = {
   id: number; status: string; currency: string; createdAt: string; cancelledAt: string | null;
+  /** The order's non-fulfilment workflow stage (notified, cancelled, ...), null when it has none. */
+  nonFulfilmentStage: string | null;
   seller: { orgId: number; name: string; status: string };
   subtotal: Money; shippingCredit: Money; total: Money;
   items: { id: number; listingId: number; title: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
@@ -49,6 +53,7 @@ SELECT json_build_object(
                  'amount', p.amount, 'status', p.status, 'createdAt', p.created_at) ORDER BY p.id), '[]') FROM payments p WHERE p.checkout_id = $1),
   'orders', (SELECT coalesce(json_agg(json_build_object(
       'id', o.id, 'status', o.status, 'currency', o.currency, 'createdAt', o.created_at, 'cancelledAt', o.cancelled_at,
+      'nonFulfilmentStage', (SELECT nf.stage FROM order_non_fulfilments nf WHERE nf.order_id = o.id),
       'seller', (SELECT json_build_object('orgId', so.id, 'name', so.name, 'status', so.status) FROM organizations so WHERE so.id = o.seller_org_id),
       'subtotal', o.subtotal_amount, 'shippingCredit', o.shipping_credit_amount, 'total', o.total_amount,
       'items', (SELECT coalesce(json_agg(json_build_object('id', i.id, 'listingId', i.listing_id, 'title', l.title, 'quantity', i.quantity,
@@ -57,7 +62,7 @@ SELECT json_build_object(
       'shipments', (SELECT coalesce(json_agg(json_build_object('id', s.id, 'carrier', s.carrier, 'trackingNumber', s.tracking_number, 'status', s.status,
                   'failureKind', s.failure_kind, 'labelCost', s.label_cost_amount, 'shippingCredit', s.shipping_credit_amount, 'currency', s.currency,
                   'difference', s.shipping_credit_amount - s.label_cost_amount, 'shippedAt', s.shipped_at, 'deliveredAt', s.delivered_at,
-                  'lastTrackingUpdateAt', s.last_tracking_update_at,
+                  'lastTrackingUpdateAt', s.last_tracking_update_at, 'labelRequestedAt', s.label_requested_at,
                   'openInvestigationId', (SELECT inv.id FROM shipment_investigations inv WHERE inv.shipment_id = s.id AND inv.status = 'open')) ORDER BY s.id), '[]')
                 FROM shipments s WHERE s.order_id = o.id),
       'allocations', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'paymentId', a.payment_id, 'amount', a.amount) ORDER BY a.id), '[]')

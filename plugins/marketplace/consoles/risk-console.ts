@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
 import { defineConsole } from '../../../src/consoles/console-types.js';
 import type { ActionDefinition } from '../../../src/actions/define-action.js';
-import { consoleActions } from './console-actions.js';
+import { consoleActionOffer } from './console-actions.js';
 import { activePayoutHolds, negativeBalanceExposure, openRiskFlags, sellerRisk } from './risk-read-model.js';
 import { SPIKE_MIN_COUNT, SPIKE_RATIO } from './seller-velocity.js';
 
@@ -31,9 +31,8 @@ export const riskConsole = (actions: readonly ActionDefinition[]) => defineConso
       query: z.strictObject({ severity: z.enum(['low', 'medium', 'high']).optional(), orgId: orgId.optional(), ...page }),
       handler: async ({ query, services, operator }) => {
         const page = await openRiskFlags(services.pool, query);
-        // The same for every flag (risk_flag.clear): worked out once.
-        const flagActions = consoleActions({ actions, entityType: 'risk_flag', resource: 'RiskFlag', operator });
-        return { ...page, items: page.items.map((f) => ({ ...f, actions: flagActions })) };
+        const offer = consoleActionOffer({ actions, runner: services.runner, operator });
+        return { ...page, items: page.items.map((f) => ({ ...f, actions: offer.forRecord({ entityType: 'risk_flag', resource: 'RiskFlag', state: f }) })) };
       },
     },
     {
@@ -56,7 +55,8 @@ export const riskConsole = (actions: readonly ActionDefinition[]) => defineConso
       sample: { path: '/api/consoles/risk/sellers/2147483647', status: 404 },
       handler: async ({ params, services, operator }) => {
         const risk = await sellerRisk(services.pool, { orgId: params.orgId, now: new Date() });
-        return { ...risk, velocityDefinition: VELOCITY_DEFINITION, actions: consoleActions({ actions, entityType: 'organization', resource: 'Organization', operator }) };
+        const offer = consoleActionOffer({ actions, runner: services.runner, operator });
+        return { ...risk, velocityDefinition: VELOCITY_DEFINITION, actions: offer.forRecord({ entityType: 'organization', resource: 'Organization', state: risk.org }) };
       },
     },
   ],

@@ -7,6 +7,7 @@ import type { ReadModelClient } from '../../../src/dashboard/dashboard-types.js'
 import { decodeKey, keyPage } from '../../../src/http/keyset-cursor.js';
 import { notFound } from '../../../src/http/errors.js';
 import { sellerVelocity, type SellerVelocity } from './seller-velocity.js';
+import { OPEN_ORGANIZATION_HOLD } from '../actions/hold-payouts.js';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 /** Lists newest first: the cursor is the last row's (time, id). */
@@ -104,7 +105,8 @@ export async function sellerRisk(client: ReadModelClient, { orgId, now }: { orgI
     openRiskFlags(client, { orgId, limit: 100 }),
     activePayoutHolds(client, { orgId, limit: 100 }),
   ]);
-  const { rows: [org] } = await client.query<{ id: number; name: string; kind: string; status: string }>('SELECT id, name, kind, status FROM organizations WHERE id = $1', [orgId]);
+  const { rows: [org] } = await client.query<{ id: number; name: string; kind: string; status: string; openOrganizationHoldId: number | null }>(
+    `SELECT id, name, kind, status, (${OPEN_ORGANIZATION_HOLD('o.id')}) AS "openOrganizationHoldId" FROM organizations o WHERE id = $1`, [orgId]);
   if (!org) throw notFound(`No organization ${orgId}.`);
   return { org, balances: balances.rows.map((b) => ({ currency: b.currency, balance: Number(b.balance) })), velocity, flags: flags.items, holds: holds.items };
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
 import { defineConsole } from '../../../src/consoles/console-types.js';
 import type { ActionDefinition } from '../../../src/actions/define-action.js';
-import { consoleActions } from './console-actions.js';
+import { consoleActionOffer } from './console-actions.js';
 import { createShippingReadModel, SHIPPING_QUEUES, type ShippingQueue } from './shipping-read-model.js';
 import { trackingStaleHours } from '../shipping/shipping-settings.js';
 
@@ -52,15 +52,17 @@ export function shippingConsole(actions: readonly ActionDefinition[]) {
         openapi: {
           description: `Queues: ${SHIPPING_QUEUES.join(', ')}. Newest first; tracking_stale stalest first (no carrier event for staleHours, default SHIPPING_TRACKING_STALE_HOURS). `
             + 'delivered_not_received: shipments flagged so, or delivered with an open not_received dispute on their order.',
-          responses: { 200: { description: '`{ items: [shipment], nextCursor, actions: [{ id, title, isPermitted, adminAction, apiPath }] }`' } },
+          responses: { 200: { description: '`{ items: [shipment with actions: [{ id, title, permission, adminAction, apiPath }]], nextCursor }`: '
+            + 'each shipment\'s actions are those the runner would accept from the caller on it now (permission, flag, the action\'s `appliesTo` state).' } },
         },
-        handler: async ({ params, query, services, operator }) => {
+        handler: async ({ params, query, services, operator, impersonation }) => {
           const q = query as z.infer<typeof queueQuery>;
           const page = await createShippingReadModel(services).queuePage({
             queue: (params as { queue: ShippingQueue }).queue, carrier: q.carrier, limit: q.limit, cursor: q.cursor,
             staleHours: q.staleHours ?? trackingStaleHours(services.config), now: new Date(),
           });
-          return { ...page, actions: consoleActions({ actions, entityType: 'shipment', resource: 'Shipment', operator }) };
+          const offer = consoleActionOffer({ actions, runner: services.runner, operator, impersonation });
+          return { ...page, items: page.items.map((s) => ({ ...s, actions: offer.forRecord({ entityType: 'shipment', resource: 'Shipment', state: s }) })) };
         },
       },
     ],

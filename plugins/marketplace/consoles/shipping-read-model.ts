@@ -21,6 +21,8 @@ const OPEN_STATUSES = ['label_purchased', 'in_transit', 'exception'];
 export type QueueItem = {
   id: number;
   orderId: number;
+  /** The order's status (whether anything may still change about its label). */
+  orderStatus: string;
   carrier: string;
   trackingNumber: string | null;
   status: string;
@@ -46,7 +48,8 @@ const TRACKED = `COALESCE(s.last_tracking_update_at, s.shipped_at, s.created_at)
 const COLUMNS = `s.id, s.order_id AS "orderId", s.carrier, s.tracking_number AS "trackingNumber", s.status::text AS status,
   s.failure_kind::text AS "failureKind", s.label_cost_amount AS "labelCost", s.shipping_credit_amount AS "shippingCredit", s.currency,
   s.created_at AS "createdAt", s.shipped_at AS "shippedAt", s.delivered_at AS "deliveredAt", ${TRACKED} AS "trackedAt",
-  s.address_note AS "addressNote", s.label_requested_at AS "labelRequestedAt"`;
+  s.address_note AS "addressNote", s.label_requested_at AS "labelRequestedAt",
+  (SELECT o.status::text FROM orders o WHERE o.id = s.order_id) AS "orderStatus"`;
 // The open investigation of each row of a page: the partial unique index, one probe per row.
 const INVESTIGATION = `(SELECT i.id FROM shipment_investigations i WHERE i.shipment_id = s.id AND i.status = 'open') AS "openInvestigationId"`;
 // The queue predicates, exactly as the partial indexes state them (so the planner can use them).

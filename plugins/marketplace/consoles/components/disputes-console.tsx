@@ -13,7 +13,7 @@ type QueueItem = {
   id: number; orderId: number; kind: string; status: string; slaDueAt: string; sla: Sla; sellerOrgId: number;
   orderTotal: number; currency: string; evidence: { requested: number; received: number; missing: number };
 };
-type ConsoleAction = { id: string; title: string; isPermitted: boolean; adminAction: { resource: string; name: string } };
+type ConsoleAction = { id: string; title: string; adminAction: { resource: string; name: string } };
 type Detail = {
   dispute: { id: number; kind: string; status: string; resolution: string | null; slaDueAt: string; sla: Sla; createdAt: string };
   order: { id: number; status: string; totalAmount: number; currency: string; href: string };
@@ -48,7 +48,7 @@ const SlaBadge = ({ sla }: { sla: Sla }) => (
 /** The runner's own forms on the record, for the actions the operator may run. */
 const ActionButtons = ({ actions, id }: { actions: ConsoleAction[]; id: number }) => (
   <>
-    {actions.filter((a) => a.isPermitted).map((a) => (
+    {actions.map((a) => (
       <Button key={a.id} as="a" href={recordUrl(a.adminAction.resource, id, a.adminAction.name)} size="sm" mr="default" mb="default" variant="outlined" data-action={a.id}>{a.title}</Button>
     ))}
   </>

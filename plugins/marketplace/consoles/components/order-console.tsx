@@ -7,13 +7,17 @@ import {
   ConsoleFrame, Loading, Problem, SimpleTable, money, recordUrl, useConsoleData, when, adminRoot,
 } from '../../../../src/admin/components/console-kit';
 
-type Action = { id: string; title: string; isPermitted: boolean; adminAction: { resource: string; name: string } };
+type Action = { id: string; title: string; adminAction: { resource: string; name: string } };
 type Shipment = {
   id: number; carrier: string; trackingNumber: string | null; status: string; failureKind: string | null;
   labelCost: number | null; shippingCredit: number; difference: number | null; currency: string; openInvestigationId: number | null;
+  /** What the caller may run on this shipment now. */
+  actions: Action[];
 };
 type Order = {
   id: number; status: string; currency: string; createdAt: string; seller: { orgId: number; name: string; status: string };
+  /** What the caller may run on this order now. */
+  actions: Action[];
   subtotal: number; shippingCredit: number; total: number;
   items: { id: number; listingId: number; title: string; quantity: number; unitPrice: number; lineTotal: number }[];
   shipments: Shipment[] | null;
@@ -28,7 +32,6 @@ type View = {
   payments: { id: number; provider: string; paymentIntentRef: string; chargeRef: string | null; amount: number; status: string }[] | null;
   orders: Order[];
   totals: { ordersTotal: number; paid: number | null; allocated: number | null; refunded: number | null; shippingCredit: number; labelCost: number | null; shippingDifference: number | null };
-  actions: { order: Action[]; shipment: Action[] };
   hidden: string[];
   focusOrderId?: number;
 };
@@ -37,7 +40,7 @@ const link = (href: string, text: React.ReactNode, testId?: string) => <a href={
 
 const ActionButtons = ({ actions, recordId }: { actions: Action[]; recordId: number }) => (
   <Box flex flexDirection="row" style={{ gap: 8, flexWrap: 'wrap' }}>
-    {actions.filter((a) => a.isPermitted).map((a) => (
+    {actions.map((a) => (
       <Button key={a.id} as="a" size="sm" variant="outlined" href={recordUrl(a.adminAction.resource, recordId, a.adminAction.name)} data-testid={`action-${a.id}-${recordId}`}>
         {a.title}
       </Button>
@@ -54,7 +57,7 @@ const OrderCard = ({ order, view }: { order: Order; view: View }) => (
       Subtotal {money(order.subtotal, order.currency)} · shipping credit {money(order.shippingCredit, order.currency)} · total {money(order.total, order.currency)}
       {' '}· allocated {money(order.totals.allocated, order.currency)} · refunded {money(order.totals.refunded, order.currency)}
     </Text>
-    <ActionButtons actions={view.actions.order} recordId={order.id} />
+    <ActionButtons actions={order.actions} recordId={order.id} />
     <SimpleTable head={['Item', 'Qty', 'Unit price', 'Line total']} rows={order.items.map((i) => [i.title, i.quantity, money(i.unitPrice, order.currency), money(i.lineTotal, order.currency)])} />
     {order.shipments ? (
       <SimpleTable
@@ -64,7 +67,7 @@ const OrderCard = ({ order, view }: { order: Order; view: View }) => (
           link(recordUrl('Shipment', s.id), s.id), s.carrier, s.trackingNumber ?? '—',
           <>{s.status}{s.failureKind ? <Badge ml="sm" variant="danger">{s.failureKind}</Badge> : null}{s.openInvestigationId ? <Badge ml="sm">investigating</Badge> : null}</>,
           money(s.shippingCredit, s.currency), money(s.labelCost, s.currency), money(s.difference, s.currency),
-          <ActionButtons actions={view.actions.shipment} recordId={s.id} />,
+          <ActionButtons actions={s.actions} recordId={s.id} />,
         ])}
       />
     ) : null}

@@ -9,12 +9,12 @@ import {
 
 type Metric = { last24h: number; last7d: number; baselinePer24h: number; baselinePer7d: number; ratio7d: number | null; isSpike: boolean };
 type Velocity = { orgId: number; orders: Metric; refunds: Metric; disputes: Metric } | null;
-type ConsoleAction = { id: string; title: string; isPermitted: boolean; adminAction: { resource: string; name: string } };
+type ConsoleAction = { id: string; title: string; adminAction: { resource: string; name: string } };
 
 /** The runner's own forms on the record, for the actions the operator may run. */
 const ActionButtons = ({ actions, id }: { actions: ConsoleAction[]; id: number }) => (
   <>
-    {actions.filter((a) => a.isPermitted).map((a) => (
+    {actions.map((a) => (
       <Button key={a.id} as="a" href={recordUrl(a.adminAction.resource, id, a.adminAction.name)} size="sm" mr="default" variant="outlined" data-action={a.id}>{a.title}</Button>
     ))}
   </>

@@ -16,8 +16,10 @@ type Item = {
   id: number; orderId: number; carrier: string; trackingNumber: string | null; status: string; failureKind: string | null;
   labelCost: number | null; shippingCredit: number; currency: string; createdAt: string; trackedAt: string;
   addressNote: string | null; labelRequestedAt: string | null; openInvestigationId: number | null; disputeId: number | null;
+  /** What the caller may run on this shipment now (only those the runner would accept). */
+  actions: Action[];
 };
-type Action = { id: string; title: string; isPermitted: boolean; adminAction: { resource: string; name: string } };
+type Action = { id: string; title: string; adminAction: { resource: string; name: string } };
 
 const STATUSES = ['label_pending', 'label_purchased', 'in_transit', 'exception', 'delivered', 'returned'];
 
@@ -37,8 +39,6 @@ const CarrierMatrix = ({ summary }: { summary: Summary }) => {
 
 const Queue = ({ queue, carrier }: { queue: string; carrier: string }) => {
   const list = useKeysetList<Item>('shipping', `/queues/${queue}`, { carrier: carrier || undefined, limit: 25 });
-  // Each page says which shipment actions the caller may run.
-  const actions = (list.meta?.actions as Action[] | undefined) ?? [];
   return (
     <Box data-testid={`queue-${queue}`}>
       <Problem text={list.problem} />
@@ -57,7 +57,7 @@ const Queue = ({ queue, carrier }: { queue: string; carrier: string }) => {
             {s.addressNote ? <Text>{s.addressNote}</Text> : null}
           </>,
           <Box flex flexDirection="row" style={{ gap: 6, flexWrap: 'wrap' }}>
-            {actions.filter((a) => a.isPermitted).map((a) => (
+            {s.actions.map((a) => (
               <Button key={a.id} as="a" size="sm" variant="outlined" href={recordUrl(a.adminAction.resource, s.id, a.adminAction.name)}>{a.title}</Button>
             ))}
           </Box>,
