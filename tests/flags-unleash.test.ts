@@ -32,10 +32,11 @@ beforeAll(async () => {
   [unleash, db] = await Promise.all([startTestUnleash(), createTestDatabase()]);
 }, 120_000);
 
+// Unleash is down by then: the flag clients' destroy() waits for their polls in flight.
 afterAll(async () => {
   await unleash?.close();
   await db?.drop();
-});
+}, 30_000);
 
 it('creates every declared flag in Unleash, and a second sync leaves what a product manager changed', async () => {
   const first = await unleash.sync(catalog);

@@ -33,9 +33,10 @@ beforeAll(async () => {
   ({ supervisor } = unleash);
 });
 
+// Unleash is down by then: the flag client's destroy() waits for its poll in flight.
 afterAll(async () => {
   await unleash?.close();
-});
+}, 30_000);
 
 afterEach(() => {
   const state = expect.getState();

@@ -95,7 +95,8 @@ export async function startTestUnleash({ logger = silent, start = true }: { logg
     },
     backupPath: () => path.join(backupRoot, secret().slice(0, 8)),
     async close() {
-      for (const client of clients) await client.destroy();
+      // At once: each may wait for a poll in flight against a server that is down.
+      await Promise.all(clients.map((client) => client.destroy()));
       await supervisor.stop();
       await database.drop();
       await fs.rm(backupRoot, { recursive: true, force: true });
