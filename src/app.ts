@@ -139,7 +139,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
     config, pool: db.pool, auth, sessionAudit, actions: rbac.actions,
     secretBox: createSecretBox(mfaEncryptionKey), logger: logger.child({ component: 'mfa' }),
   });
-  const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform: { unleash: unleashAdmin } });
+  const actions = createActionServices({ db, audit, auth, logger, rbac, plugins, gate, platform: { unleash: unleashAdmin, config } });
   const timeline = createTimeline({ db, audit, rbac, plugins, logger });
   const dashboard = createDashboard({ pool: db.pool, prisma: db.prisma, config, plugins });
   const experiments = createExperimentService({ pool: db.pool, prisma: db.prisma, audit, flags: flagDefinitions ?? null, gate });

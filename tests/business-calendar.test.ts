@@ -1,7 +1,11 @@
 // The first-response SLA's business-hours arithmetic (plugins/marketplace/support/business-calendar.ts)
 // on known values: weekends, openings outside hours, holidays, DST changes in two zones.
 import { addBusinessHours, checkCalendar, type BusinessCalendar } from '../plugins/marketplace/support/business-calendar.js';
-import { parseDays, parseSupportSettings } from '../plugins/marketplace/support/support-settings.js';
+import { parseDays, supportSettings } from '../plugins/marketplace/support/support-settings.js';
+import { loadConfig } from '../src/config/config.js';
+
+/** The support settings of a configuration from these variables. */
+const settingsFrom = (env: Record<string, string>) => supportSettings(loadConfig(env));
 
 const NY: BusinessCalendar = { timeZone: 'America/New_York', days: [1, 2, 3, 4, 5], openMinute: 9 * 60, closeMinute: 17 * 60 };
 const BERLIN: BusinessCalendar = { ...NY, timeZone: 'Europe/Berlin' };
@@ -70,7 +74,7 @@ describe('addBusinessHours (Mon-Fri 09:00-17:00 New York)', () => {
 
 describe('support settings', () => {
   it('defaults to Mon-Fri 09:00-17:00 New York, 24 h; 72 h SLA and 48 h grace', () => {
-    const settings = parseSupportSettings({});
+    const settings = settingsFrom({});
     expect(settings.calendar).toMatchObject({ timeZone: 'America/New_York', days: [1, 2, 3, 4, 5], openMinute: 540, closeMinute: 1020 });
     expect(settings.firstResponseHours).toBe(24);
     expect(settings.nonFulfilment).toMatchObject({ slaHours: 72, graceHours: 48 });
@@ -85,8 +89,8 @@ describe('support settings', () => {
   });
 
   it('names the bad variable', () => {
-    expect(() => parseSupportSettings({ NONFULFILMENT_GRACE_HOURS: '-1' })).toThrow(/NONFULFILMENT_GRACE_HOURS/);
-    expect(() => parseSupportSettings({ SUPPORT_BUSINESS_HOURS: '9-5' })).toThrow(/SUPPORT_BUSINESS_HOURS/);
-    expect(() => parseSupportSettings({ SUPPORT_TIME_ZONE: 'Nowhere/Else' })).toThrow(/SUPPORT_TIME_ZONE/);
+    expect(() => settingsFrom({ NONFULFILMENT_GRACE_HOURS: '-1' })).toThrow(/NONFULFILMENT_GRACE_HOURS/);
+    expect(() => settingsFrom({ SUPPORT_BUSINESS_HOURS: '9-5' })).toThrow(/SUPPORT_BUSINESS_HOURS/);
+    expect(() => settingsFrom({ SUPPORT_TIME_ZONE: 'Nowhere/Else' })).toThrow(/SUPPORT_TIME_ZONE/);
   });
 });

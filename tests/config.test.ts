@@ -69,6 +69,12 @@ describe('config', () => {
     // A pack's malformed variable names itself, like the core's.
     expect(() => checkPackSettings(loadConfig({ SHIPPING_TRACKING_STALE_HOURS: 'soon' }), [marketplacePlugin])).toThrow(/invalid configuration: SHIPPING_TRACKING_STALE_HOURS/);
     expect(() => checkPackSettings(loadConfig({ SHOPIFY_SHOP_DOMAIN: 'example.com' }), [actionCenterPlugin])).toThrow(/invalid configuration: SHOPIFY_SHOP_DOMAIN must look like/);
+    // A pack may have several (the marketplace: shipping, and support with its non-fulfilment workflow).
+    expect(() => checkPackSettings(loadConfig({ NONFULFILMENT_GRACE_HOURS: 'soon' }), [marketplacePlugin])).toThrow(/invalid configuration: NONFULFILMENT_GRACE_HOURS Expected number/);
+    expect(() => checkPackSettings(loadConfig({ SUPPORT_BUSINESS_DAYS: 'mon-funday' }), [marketplacePlugin])).toThrow(/invalid configuration: SUPPORT_BUSINESS_DAYS "mon-funday" is not a day/);
+    expect(() => checkPackSettings(loadConfig({ SUPPORT_HOLIDAYS: '2026-12-25,boxing day' }), [marketplacePlugin])).toThrow(/invalid configuration: SUPPORT_HOLIDAYS dates as YYYY-MM-DD/);
+    expect(() => checkPackSettings(loadConfig({ SUPPORT_BUSINESS_HOURS: '17:00-09:00' }), [marketplacePlugin])).toThrow(/invalid configuration: .*SUPPORT_BUSINESS_HOURS business hours must open before they close/);
+    expect(() => checkPackSettings(loadConfig({ SUPPORT_TIME_ZONE: 'Europe/Berlin', SUPPORT_BUSINESS_DAYS: 'sun-thu', NONFULFILMENT_SLA_HOURS: '24' }), [marketplacePlugin])).not.toThrow();
   });
 
   it('takes MFA_ENCRYPTION_KEY as 64 hex characters or as base64', () => {
@@ -80,13 +86,17 @@ describe('config', () => {
     expect(loadConfig({}).MFA_ENCRYPTION_KEY).toBeUndefined();
   });
 
-  it('stops the process with exit code 1 and one line naming the variable', async () => {
+  // A pack's settings are checked with the core's, before anything starts.
+  it.each([
+    ['a core variable', { PORT: 'not-a-port' }, /^opsdeck: invalid configuration: PORT /],
+    ['a pack setting', { SUPPORT_TIME_ZONE: 'Nowhere/Else' }, /^opsdeck: invalid configuration: SUPPORT_TIME_ZONE /],
+  ])('stops the process with exit code 1 and one line naming the variable (%s)', async (_, bad, line) => {
     const err = await run(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
-      env: { PATH: process.env.PATH, PORT: 'not-a-port', DATA_DIR: '.data/never-used' },
+      env: { PATH: process.env.PATH, ...bad, DATA_DIR: '.data/never-used' },
     }).then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
     expect(err).not.toBeNull();
     expect(err!.code).toBe(1);
-    expect(err!.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^opsdeck: invalid configuration: PORT /)]);
+    expect(err!.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
     expect(err!.stdout).toBe('');
   });
 });

@@ -13,7 +13,7 @@ import type { FlagEvaluator } from '../src/flags/flag-service.js';
 import type { Plugin } from '../src/platform/plugin.js';
 import { defineConsole } from '../src/consoles/console-types.js';
 import { buildRbacModel } from '../src/rbac/rbac-model.js';
-import { encodeCursor } from '../src/http/keyset-cursor.js';
+import { keyPage } from '../src/http/keyset-cursor.js';
 import { marketplacePlugin } from '../plugins/marketplace/index.js';
 import { createTestDatabase } from './support/database.js';
 import { createTestPlatformApp, loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
@@ -35,8 +35,8 @@ const widgets = defineConsole({
         const { limit, cursor } = query as { limit: number; cursor?: string };
         const after = cursor ? JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string] : null;
         const rows = [...WIDGETS].reverse().filter((w) => !after || w.at.toISOString() < after[0]);
-        const page = rows.slice(0, limit);
-        return { items: page.map((w) => w.id), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.at, page.at(-1)!.id) : null };
+        const page = keyPage(rows, limit, (w) => [w.at, w.id]);
+        return { items: page.items.map((w) => w.id), nextCursor: page.nextCursor };
       },
     },
     // Open to any logged-in operator, written out.

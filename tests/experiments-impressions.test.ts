@@ -5,69 +5,31 @@
 // records nothing, a flag that is no experiment is dropped, the kill switch stops it (one audited
 // denial per off period), a paused experiment takes none, stop() flushes, the buffer is bounded.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
-import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
-import { syncFlags } from '../src/flags/flag-sync.js';
-import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
-import { freePort } from '../src/platform/free-port.js';
+import type { FlagClient } from '../src/flags/unleash-client.js';
 import { createApp } from '../src/app.js';
-import { createAuditService } from '../src/audit/audit-service.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/platform/logger.js';
 import { createImpressionExposures, IMPRESSIONS_ACTOR, type ImpressionExposures } from '../src/experiments/impression-exposures.js';
-import { plugins } from '../plugins/index.js';
-import { createEmptyDatabase, createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
+import { createTestPlatformApp, loginAs } from './support/app.js';
+import { silent, startTestUnleash, type TestUnleash } from './support/unleash.js';
+import { waitFor } from './support/within.js';
 
-const secret = () => randomBytes(24).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const adminToken = `*:*.${secret()}`;
-const clientToken = `default:development.${secret()}`;
-const backupPath = path.resolve(`.data/test-unleash-backup-${secret().slice(0, 8)}`);
-const suffix = secret().slice(0, 6);
+const suffix = randomBytes(3).toString('hex');
 const key = `checkout-impressions-${suffix}`; // impression data on, an opsdeck experiment
 const plainKey = `checkout-plain-${suffix}`; // impression data off, an opsdeck experiment
 const otherKey = `banner-${suffix}`; // impression data on, no opsdeck experiment
 const KILL_SWITCH = 'opsdeck.experiments-ingest';
 
-let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let unleash: TestUnleash;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let supervisor: UnleashSupervisor;
 let flags: FlagClient;
 let recorder: ImpressionExposures;
 let stopRecorder: () => Promise<void>;
 let agent: Awaited<ReturnType<typeof loginAs>>['agent'];
 let app: ReturnType<typeof createApp>;
 
-async function admin(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${supervisor.url}/api/admin${route}`, {
-    method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !(await check())) await sleep(100);
-  return check();
-}
-
 /** A 50/50 experiment flag on for everyone in development. */
-async function experimentFlag(name: string, impressionData: boolean): Promise<void> {
-  expect((await admin('POST', '/projects/default/features', { name, type: 'experiment', impressionData })).status).toBe(201);
-  expect((await admin('POST', `/projects/default/features/${name}/environments/development/strategies`, {
-    name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'default', groupId: name },
-    variants: [
-      { name: 'control', weight: 500, weightType: 'fix', stickiness: 'default' },
-      { name: 'treatment', weight: 0, weightType: 'variable', stickiness: 'default' },
-    ],
-  })).status).toBe(200);
-  expect((await admin('POST', `/projects/default/features/${name}/environments/development/on`)).status).toBe(200);
-}
+const experimentFlag = (name: string, impressionData: boolean) =>
+  unleash.experimentFlag({ name, impressionData, variants: [{ name: 'control', weight: 500 }, { name: 'treatment' }] });
 
 const exposedOf = async (experiment: string) =>
   Object.fromEntries(((await agent.get(`/api/experiments/${experiment}/results`).expect(200)).body.variants as { name: string; exposed: number }[]).map((v) => [v.name, v.exposed]));
@@ -85,24 +47,17 @@ function evaluate(flag: string, users: string[]): Map<string, string> {
 const users = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 beforeAll(async () => {
-  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
-  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
-  await supervisor.start();
+  [unleash, db] = await Promise.all([startTestUnleash(), createTestDatabase()]);
   // The declared flags (the kill switch among them), as boot creates them.
-  await syncFlags({ url: supervisor.url, adminToken, catalog: buildFlagCatalog(plugins), logger: silent });
+  await unleash.sync();
   await experimentFlag(key, true);
   await experimentFlag(plainKey, false);
   await experimentFlag(otherKey, true);
-  flags = createFlagClient({ url: supervisor.url, clientToken, appName: 'opsdeck-impressions-test', backupPath, logger: silent, refreshIntervalMs: 300 });
+  flags = unleash.flagClient({ appName: 'opsdeck-impressions-test', refreshIntervalMs: 300 });
   expect(await flags.ready(10_000)).toBe(true);
   expect(await waitFor(() => [key, plainKey, otherKey].every((f) => flags.definition(f)?.enabled === true), 10_000)).toBe(true);
 
-  const audit = createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY });
-  const created = createApp({
-    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
-    sessionSecret: secret(), unleashState: flags.state, audit, auditSigningKey: TEST_AUDIT_KEY, mfaEncryptionKey: TEST_MFA_KEY,
-    flagDefinitions: flags, flagClient: flags,
-  });
+  const created = createTestPlatformApp(db, { unleash: flags.state, flagDefinitions: flags, flagClient: flags });
   app = created;
   ({ agent } = await loginAs(created.app, db, ['platform_admin']));
   for (const experiment of [key, plainKey]) {
@@ -125,10 +80,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopRecorder?.();
-  await flags?.destroy();
-  await supervisor?.stop();
-  await Promise.all([unleashDb?.drop(), db?.drop()]);
-  await fs.rm(backupPath, { recursive: true, force: true });
+  await unleash?.close();
+  await db?.drop();
 });
 
 it('records each user once, on the variant the SDK gave, from in-process getVariant calls', async () => {
@@ -163,7 +116,7 @@ it('records each user once, on the variant the SDK gave, from in-process getVari
 
 it('stores nothing while the kill switch is off (one audited denial), and resumes when it is on', async () => {
   const before = await exposedOf(key);
-  expect((await admin('POST', `/projects/default/features/${KILL_SWITCH}/environments/development/off`)).status).toBe(200);
+  expect((await unleash.toggle(KILL_SWITCH, false))).toBe(200);
   expect(await waitFor(() => flags.isEnabled(KILL_SWITCH, {}, true) === false, 10_000)).toBe(true);
   evaluate(key, users('off-a', 10));
   await recorder.flush();
@@ -174,7 +127,7 @@ it('stores nothing while the kill switch is off (one audited denial), and resume
   const denied = (await db.pool.query(`SELECT operator_id, operator_roles, entity_id FROM audit.inbox WHERE action = 'access.denied' AND reason_code = 'feature_disabled' AND entity_type = 'experiment'`)).rows;
   expect(denied).toEqual([{ operator_id: null, operator_roles: IMPRESSIONS_ACTOR.roles, entity_id: key }]);
 
-  expect((await admin('POST', `/projects/default/features/${KILL_SWITCH}/environments/development/on`)).status).toBe(200);
+  expect((await unleash.toggle(KILL_SWITCH, true))).toBe(200);
   expect(await waitFor(() => flags.isEnabled(KILL_SWITCH, {}, false) === true, 10_000)).toBe(true);
   const given = evaluate(key, users('on', 10));
   await recorder.flush();
@@ -227,7 +180,7 @@ it('declared flags of type experiment are created with impression data on, the o
     [`marketplace.try-${suffix}`, { key: `marketplace.try-${suffix}`, type: 'experiment' as const, default: false, description: 'A declared experiment flag' }],
     [`marketplace.off-${suffix}`, { key: `marketplace.off-${suffix}`, type: 'kill-switch' as const, default: true, description: 'A declared kill switch' }],
   ]);
-  await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
-  expect((await admin('GET', `/projects/default/features/marketplace.try-${suffix}`)).body.impressionData).toBe(true);
-  expect((await admin('GET', `/projects/default/features/marketplace.off-${suffix}`)).body.impressionData).toBe(false);
+  await unleash.sync(catalog);
+  expect((await unleash.admin('GET', `/projects/default/features/marketplace.try-${suffix}`)).body.impressionData).toBe(true);
+  expect((await unleash.admin('GET', `/projects/default/features/marketplace.off-${suffix}`)).body.impressionData).toBe(false);
 });

@@ -6,36 +6,22 @@
 // failed run that a retry applies later. An experiment's declared winner raises such a request;
 // without a winner nothing is requested.
 import { randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import supertest from 'supertest';
 import type request from 'supertest';
 import type { Express } from 'express';
-import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
-import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
+import type { FlagClient } from '../src/flags/unleash-client.js';
 import { createUnleashAdmin } from '../src/flags/unleash-admin.js';
 import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
-import { syncFlags } from '../src/flags/flag-sync.js';
-import { freePort } from '../src/platform/free-port.js';
-import { createApp } from '../src/app.js';
-import { createAuditService } from '../src/audit/audit-service.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/platform/logger.js';
 import { plugins } from '../plugins/index.js';
-import { createEmptyDatabase, createTestDatabase } from './support/database.js';
-import { createOperator, credentials, loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
+import { createOperator, createTestPlatformApp, credentials, loginAs } from './support/app.js';
+import { startTestUnleash, type TestUnleash } from './support/unleash.js';
+import { waitFor } from './support/within.js';
 
-const secret = () => randomBytes(24).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const adminToken = `*:*.${secret()}`;
-const clientToken = `default:development.${secret()}`;
-const backupPath = path.resolve(`.data/test-flag-change-${secret().slice(0, 8)}`);
-const experimentFlag = `checkout-button-${secret().slice(0, 6)}`;
+const experimentFlag = `checkout-button-${randomBytes(3).toString('hex')}`;
 
-let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let unleash: TestUnleash;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let supervisor: UnleashSupervisor;
 let flags: FlagClient;
 let app: Express;
 type Agent = { agent: request.Agent; id: number };
@@ -43,25 +29,10 @@ let requester: Agent;
 let approver: Agent;
 let outsider: Agent;
 
-async function unleash(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${supervisor.url}/api/admin/projects/default/features${route}`, {
-    method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-const environmentOf = async (key: string, env = 'development') => (await unleash('GET', `/${key}`)).body.environments.find((e: any) => e.name === env);
+const environmentOf = async (key: string, env = 'development') =>
+  (await unleash.admin('GET', `/projects/default/features/${key}`)).body.environments.find((e: any) => e.name === env);
 const weightsOf = async (key: string) =>
   Object.fromEntries((await environmentOf(key)).strategies[0].variants.map((v: { name: string; weight: number }) => [v.name, v.weight]));
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return check();
-}
 
 const submit = (agent: request.Agent, key: string, input: Record<string, unknown>, reasonCode = 'planned_release', idempotencyKey = randomUUID()) =>
   agent.post('/api/actions/flag.change').set('Idempotency-Key', idempotencyKey).send({ target: { type: 'flag', id: key }, input, reasonCode });
@@ -73,33 +44,22 @@ const auditOf = async (key: string) =>
   (await db.pool.query(`SELECT operator_id, action, outcome, reason_code, before, after FROM audit.inbox WHERE entity_type = 'flag' AND entity_id = $1 ORDER BY seq`, [key])).rows;
 
 beforeAll(async () => {
-  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
-  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
-  await supervisor.start();
-  await syncFlags({ url: supervisor.url, adminToken, catalog: buildFlagCatalog(plugins), logger: silent });
+  [unleash, db] = await Promise.all([startTestUnleash(), createTestDatabase()]);
+  await unleash.sync();
   // An experiment's flag as a product manager makes it: a 100% rollout splitting control/treatment 50/50.
-  expect((await unleash('POST', '', { name: experimentFlag, type: 'experiment' })).status).toBe(201);
-  expect((await unleash('POST', `/${experimentFlag}/environments/development/strategies`, {
-    name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'default', groupId: experimentFlag },
-    variants: [{ name: 'control', weight: 500, weightType: 'fix', stickiness: 'default' }, { name: 'treatment', weight: 0, weightType: 'variable', stickiness: 'default' }],
-  })).status).toBe(200);
-  expect((await unleash('POST', `/${experimentFlag}/environments/development/on`)).status).toBe(200);
-  flags = createFlagClient({ url: supervisor.url, clientToken, appName: 'opsdeck-flag-change-test', backupPath, logger: silent, refreshIntervalMs: 500 });
+  await unleash.experimentFlag({ name: experimentFlag, variants: [{ name: 'control', weight: 500 }, { name: 'treatment' }] });
+  flags = unleash.flagClient({ appName: 'opsdeck-flag-change-test', refreshIntervalMs: 500 });
   expect(await flags.ready(10_000)).toBe(true);
 
-  ({ app } = createApp({
-    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
-    sessionSecret: secret(), unleashState: flags.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
-    mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: flags, flagClient: flags, unleashAdmin: createUnleashAdmin({ url: supervisor.url, adminToken }),
+  ({ app } = createTestPlatformApp(db, {
+    unleash: flags.state, flagDefinitions: flags, flagClient: flags, unleashAdmin: createUnleashAdmin({ url: unleash.url, adminToken: unleash.adminToken }),
   }));
   [requester, approver, outsider] = await Promise.all([loginAs(app, db, ['platform_admin']), loginAs(app, db, ['super_admin']), loginAs(app, db, ['catalog_admin'])]);
 }, 120_000);
 
 afterAll(async () => {
-  await flags?.destroy();
-  await supervisor?.stop();
-  await Promise.all([unleashDb?.drop(), db?.drop()]);
-  await fs.rm(backupPath, { recursive: true, force: true });
+  await unleash?.close();
+  await db?.drop();
 });
 
 it('refuses an operator without flag.change (403), and input Unleash does not match (422), storing nothing', async () => {
@@ -187,7 +147,7 @@ it('with Unleash unreachable at apply time leaves a failed run, audited as faile
   const submissionKey = randomUUID();
   const requested = await submit(requester.agent, experimentFlag, change, 'planned_release', submissionKey).expect(202);
   const approvalId = requested.body.approval.id as string;
-  await supervisor.stop();
+  await unleash.supervisor.stop();
   try {
     // A replay is answered from the store, without Unleash; a new request cannot be checked: 503, nothing stored.
     const replay = await submit(requester.agent, experimentFlag, change, 'planned_release', submissionKey).expect(202);
@@ -201,7 +161,7 @@ it('with Unleash unreachable at apply time leaves a failed run, audited as faile
     expect(approved.body.approval.status).toBe('approved');
     expect(approved.body.problem).toMatchObject({ code: 'unleash_unavailable', status: 503 });
   } finally {
-    await supervisor.start();
+    await unleash.supervisor.start();
   }
   const failed = (await requester.agent.get('/api/runs?status=failed&actionId=flag.change').expect(200)).body.items;
   expect(failed).toHaveLength(1);
@@ -222,11 +182,11 @@ it('with Unleash unreachable at apply time leaves a failed run, audited as faile
 }, 90_000);
 
 it('maps Unleash refusing a change (4xx) to 502 unleash_refused, never to success', async () => {
-  const admin = createUnleashAdmin({ url: supervisor.url, adminToken });
+  const admin = createUnleashAdmin({ url: unleash.url, adminToken: unleash.adminToken });
   await expect(admin.updateStrategy(experimentFlag, 'development', { id: randomUUID(), name: 'flexibleRollout', parameters: { rollout: '50' } }))
     .rejects.toMatchObject({ status: 502, code: 'unleash_refused', extensions: { unleashStatus: 404 } });
   // A client (backend) token is not an admin token: Unleash refuses it.
-  const notAdmin = createUnleashAdmin({ url: supervisor.url, adminToken: clientToken });
+  const notAdmin = createUnleashAdmin({ url: unleash.url, adminToken: unleash.clientToken });
   await expect(notAdmin.setEnabled(experimentFlag, 'development', false)).rejects.toMatchObject({ status: 502, code: 'unleash_refused' });
   expect((await environmentOf(experimentFlag)).enabled).toBe(true);
 }, 30_000);

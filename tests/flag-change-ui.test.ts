@@ -3,35 +3,19 @@
 // flag change request; a second operator finds it in the Approvals screen with its exact payload,
 // approves it there, and the winner's weight is 1000 in Unleash. The Flags screen lists the flags.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
-import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
+import type { FlagClient } from '../src/flags/unleash-client.js';
 import { createUnleashAdmin } from '../src/flags/unleash-admin.js';
-import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
-import { syncFlags } from '../src/flags/flag-sync.js';
-import { freePort } from '../src/platform/free-port.js';
-import { createApp } from '../src/app.js';
-import { createAuditService } from '../src/audit/audit-service.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/platform/logger.js';
-import { plugins } from '../plugins/index.js';
 import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
-import { createEmptyDatabase, createTestDatabase } from './support/database.js';
-import { createOperator, loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY, type TestOperator } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
+import { createOperator, createTestPlatformApp, loginAs, type TestOperator } from './support/app.js';
+import { startTestUnleash, type TestUnleash } from './support/unleash.js';
 
-const secret = () => randomBytes(24).toString('hex');
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const adminToken = `*:*.${secret()}`;
-const clientToken = `default:development.${secret()}`;
-const backupPath = path.resolve(`.data/test-flag-change-ui-${secret().slice(0, 8)}`);
-const key = `banner-colour-${secret().slice(0, 6)}`;
+const key = `banner-colour-${randomBytes(3).toString('hex')}`;
 
 describeUi('four-eyes flag changes in a browser', () => {
-  let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+  let unleash: TestUnleash;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let supervisor: UnleashSupervisor;
   let flags: FlagClient;
   let harness: BrowserHarness;
   let browser: Browser;
@@ -39,30 +23,14 @@ describeUi('four-eyes flag changes in a browser', () => {
   let requester: TestOperator;
   let approver: TestOperator;
 
-  const unleash = async (method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${supervisor.url}/api/admin/projects/default/features${route}`, {
-      method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  };
-
   beforeAll(async () => {
-    [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
-    supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
-    await supervisor.start();
-    await syncFlags({ url: supervisor.url, adminToken, catalog: buildFlagCatalog(plugins), logger: silent });
-    expect((await unleash('POST', '', { name: key, type: 'experiment' })).status).toBe(201);
-    expect((await unleash('POST', `/${key}/environments/development/strategies`, {
-      name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'default', groupId: key },
-      variants: [{ name: 'control', weight: 500, weightType: 'fix', stickiness: 'default' }, { name: 'green', weight: 0, weightType: 'variable', stickiness: 'default' }],
-    })).status).toBe(200);
-    expect((await unleash('POST', `/${key}/environments/development/on`)).status).toBe(200);
-    flags = createFlagClient({ url: supervisor.url, clientToken, appName: 'opsdeck-flag-change-ui-test', backupPath, logger: silent, refreshIntervalMs: 500 });
+    [unleash, db] = await Promise.all([startTestUnleash(), createTestDatabase()]);
+    await unleash.sync();
+    await unleash.experimentFlag({ name: key, variants: [{ name: 'control', weight: 500 }, { name: 'green' }] });
+    flags = unleash.flagClient({ appName: 'opsdeck-flag-change-ui-test', refreshIntervalMs: 500 });
     expect(await flags.ready(10_000)).toBe(true);
-    const { app } = createApp({
-      config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
-      sessionSecret: secret(), unleashState: flags.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
-      mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: flags, flagClient: flags, unleashAdmin: createUnleashAdmin({ url: supervisor.url, adminToken }),
+    const { app } = createTestPlatformApp(db, {
+      unleash: flags.state, flagDefinitions: flags, flagClient: flags, unleashAdmin: createUnleashAdmin({ url: unleash.url, adminToken: unleash.adminToken }),
     });
     // A running experiment whose results declare green the winner (10% against 30%, 300 users each).
     const { agent } = await loginAs(app, db, ['platform_admin']);
@@ -81,10 +49,8 @@ describeUi('four-eyes flag changes in a browser', () => {
 
   afterAll(async () => {
     await harness?.close();
-    await flags?.destroy();
-    await supervisor?.stop();
-    await Promise.all([unleashDb?.drop(), db?.drop()]);
-    await fs.rm(backupPath, { recursive: true, force: true });
+    await unleash?.close();
+    await db?.drop();
   });
 
   async function login(operator: TestOperator): Promise<Page> {
@@ -116,7 +82,7 @@ describeUi('four-eyes flag changes in a browser', () => {
     expect(shown).toContain('experiment_winner');
     expect(shown).toContain(key);
     await second.screenshot({ path: '.data/backoffice-flag-change-approval.png', fullPage: true });
-    const weights = async () => (await unleash('GET', `/${key}`)).body.environments.find((e: any) => e.name === 'development').strategies[0].variants
+    const weights = async () => (await unleash.admin('GET', `/projects/default/features/${key}`)).body.environments.find((e: any) => e.name === 'development').strategies[0].variants
       .map((v: { name: string; weight: number }) => [v.name, v.weight]);
     expect(await weights()).toEqual([['control', 500], ['green', 500]]);
 

@@ -4,41 +4,22 @@
 // visible in GET /api/audit?entityType=flag and on the backoffice's audit screen; a second run adds
 // nothing; later changes import alone; two importers at once import each event once; a failed
 // append leaves neither rows nor cursor.
-import { randomBytes } from 'node:crypto';
-import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
 import { createFlagEventImport, UNLEASH_EVENT_SOURCE } from '../src/flags/flag-event-import.js';
-import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
-import { syncFlags } from '../src/flags/flag-sync.js';
-import { freePort } from '../src/platform/free-port.js';
 import { createAuditService } from '../src/audit/audit-service.js';
 import type { Database } from '../src/db/database.js';
-import { plugins } from '../plugins/index.js';
-import { appRoleDatabase, createEmptyDatabase, createTestDatabase } from './support/database.js';
+import { appRoleDatabase, createTestDatabase } from './support/database.js';
 import { createTestApp, loginAs, TEST_AUDIT_KEY } from './support/app.js';
+import { silent, startTestUnleash, type TestUnleash } from './support/unleash.js';
 
-const secret = () => randomBytes(24).toString('hex');
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const adminToken = `*:*.${secret()}`;
-const clientToken = `default:development.${secret()}`;
-
-let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let unleash: TestUnleash;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let appDb: Database;
-let supervisor: UnleashSupervisor;
 
-async function admin(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${supervisor.url}/api/admin${route}`, {
-    method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 const feature = (key: string) => `/projects/default/features/${key}`;
-const toggle = (key: string, on: boolean) => admin('POST', `${feature(key)}/environments/development/${on ? 'on' : 'off'}`);
 
 function importer(audit = createAuditService({ pool: appDb.pool, signingKey: TEST_AUDIT_KEY })) {
   // settleMs 0: the test waits on nothing; the settle rule is about writes still in flight in Unleash.
-  return createFlagEventImport({ url: supervisor.url, adminToken, pool: appDb.pool, audit, logger: silent, settleMs: 0 });
+  return createFlagEventImport({ url: unleash.url, adminToken: unleash.adminToken, pool: appDb.pool, audit, logger: silent, settleMs: 0 });
 }
 
 const flagRows = async () =>
@@ -47,17 +28,15 @@ const cursor = async () => Number((await db.pool.query(`SELECT last_event_id FRO
 const eventIdOf = (note: string) => Number(/^Unleash event #(\d+)/.exec(note)![1]);
 
 beforeAll(async () => {
-  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
+  [unleash, db] = await Promise.all([startTestUnleash(), createTestDatabase()]);
   appDb = await appRoleDatabase(db);
-  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
-  await supervisor.start();
-  await syncFlags({ url: supervisor.url, adminToken, catalog: buildFlagCatalog(plugins), logger: silent });
+  await unleash.sync();
 }, 120_000);
 
 afterAll(async () => {
-  await supervisor?.stop();
+  await unleash?.close();
   await appDb?.close();
-  await Promise.all([unleashDb?.drop(), db?.drop()]);
+  await db?.drop();
 });
 
 it('imports the flags created at start, then a toggle and a strategy change, each once', async () => {
@@ -71,9 +50,9 @@ it('imports the flags created at start, then a toggle and a strategy change, eac
   expect(await cursor()).toBe(first.cursor);
 
   // A product manager switches refunds off and halves a rollout in Unleash.
-  expect((await toggle('marketplace.refunds', false)).status).toBe(200);
-  const strategy = (await admin('GET', feature('opsdeck.bulk-actions'))).body.environments.find((e: any) => e.name === 'development').strategies[0];
-  expect((await admin('PUT', `${feature('opsdeck.bulk-actions')}/environments/development/strategies/${strategy.id}`, {
+  expect(await unleash.toggle('marketplace.refunds', false)).toBe(200);
+  const strategy = (await unleash.admin('GET', feature('opsdeck.bulk-actions'))).body.environments.find((e: any) => e.name === 'development').strategies[0];
+  expect((await unleash.admin('PUT', `${feature('opsdeck.bulk-actions')}/environments/development/strategies/${strategy.id}`, {
     name: 'flexibleRollout', parameters: { ...strategy.parameters, rollout: '50' }, constraints: [],
   })).status).toBe(200);
 
@@ -91,13 +70,13 @@ it('imports the flags created at start, then a toggle and a strategy change, eac
   // Nothing new: nothing imported, whatever the number of runs.
   expect(await importer().runOnce()).toEqual({ imported: 0, cursor: second.cursor });
   expect(await flagRows()).toHaveLength(created.length + 2);
-  expect((await toggle('marketplace.refunds', true)).status).toBe(200);
+  expect(await unleash.toggle('marketplace.refunds', true)).toBe(200);
   expect((await importer().runOnce()).imported).toBe(1);
 }, 60_000);
 
 it('two importers at once import every event exactly once', async () => {
   const before = (await flagRows()).length;
-  for (const on of [false, true, false, true]) expect((await toggle('opsdeck.impersonation', on)).status).toBe(200);
+  for (const on of [false, true, false, true]) expect(await unleash.toggle('opsdeck.impersonation', on)).toBe(200);
   const results = await Promise.all([importer().runOnce(), importer().runOnce(), importer().runOnce()]);
   expect(results.reduce((sum, r) => sum + r.imported, 0)).toBe(4);
   const rows = (await flagRows()).slice(before);
@@ -108,13 +87,13 @@ it('two importers at once import every event exactly once', async () => {
 
 it('a failed append imports nothing and keeps the cursor; the next run imports the event', async () => {
   const before = { rows: (await flagRows()).length, cursor: await cursor() };
-  expect((await toggle('opsdeck.impersonation', false)).status).toBe(200);
+  expect(await unleash.toggle('opsdeck.impersonation', false)).toBe(200);
   const failing = { appendMany: async () => { throw new Error('disk full'); } };
   await expect(importer(failing as never).runOnce()).rejects.toThrow('disk full');
   expect(await cursor()).toBe(before.cursor);
   expect(await flagRows()).toHaveLength(before.rows);
   expect((await importer().runOnce()).imported).toBe(1);
-  expect((await toggle('opsdeck.impersonation', true)).status).toBe(200);
+  expect(await unleash.toggle('opsdeck.impersonation', true)).toBe(200);
   expect((await importer().runOnce()).imported).toBe(1);
 }, 30_000);
 

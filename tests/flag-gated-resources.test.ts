@@ -4,37 +4,26 @@
 // record's action buttons hide while their action's flag is off; gateByFlag does the same for any
 // route (a plugin's HTTP route, a page's data route). The flagged console is set up here, on the
 // marketplace's Dispute screen, so the shipped configuration stays as it is.
-import { randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
-import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
-import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
+import type { FlagClient } from '../src/flags/unleash-client.js';
 import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
-import { syncFlags } from '../src/flags/flag-sync.js';
 import { createFlagService } from '../src/flags/flag-service.js';
 import { createFeatureGate } from '../src/flags/feature-gate.js';
 import { gateByFlag } from '../src/flags/flag-gating.js';
-import { freePort } from '../src/platform/free-port.js';
-import { createApp } from '../src/app.js';
 import { createAuditService } from '../src/audit/audit-service.js';
-import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createErrorHandler } from '../src/http/errors.js';
 import type { Plugin } from '../src/platform/plugin.js';
 import { plugins } from '../plugins/index.js';
-import { createEmptyDatabase, createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
+import { createTestPlatformApp, loginAs, TEST_AUDIT_KEY } from './support/app.js';
+import { startTestUnleash, type TestUnleash } from './support/unleash.js';
 import { within } from './support/within.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
 
 const CONSOLE_FLAG = 'marketplace.disputes-console';
-const secret = () => randomBytes(24).toString('hex');
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const adminToken = `*:*.${secret()}`;
-const clientToken = `default:development.${secret()}`;
-const backupPath = path.resolve(`.data/test-gated-${secret().slice(0, 8)}`);
 
 // The marketplace with its Disputes screen behind a kill switch.
 const gatedPlugins: Plugin[] = plugins.map((p) => p.id !== 'marketplace' ? p : {
@@ -44,18 +33,10 @@ const gatedPlugins: Plugin[] = plugins.map((p) => p.id !== 'marketplace' ? p : {
 });
 const catalog = buildFlagCatalog(gatedPlugins);
 
-let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let unleash: TestUnleash;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let supervisor: UnleashSupervisor;
 let client: FlagClient;
-let app: ReturnType<typeof createApp>['app'];
-
-const toggle = async (key: string, on: boolean) => {
-  const res = await fetch(`${supervisor.url}/api/admin/projects/default/features/${key}/environments/development/${on ? 'on' : 'off'}`, { method: 'POST', headers: { Authorization: adminToken } });
-  await res.arrayBuffer();
-  return res.status;
-};
-
+let app: ReturnType<typeof createTestPlatformApp>['app'];
 
 /** The sidebar as AdminJS renders it for the session: resource ids that have a link. */
 async function navigation(agent: request.Agent): Promise<string[]> {
@@ -65,24 +46,16 @@ async function navigation(agent: request.Agent): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
-  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
-  await supervisor.start();
-  await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
-  client = createFlagClient({ url: supervisor.url, clientToken, appName: 'opsdeck-gated-test', backupPath, logger: silent, refreshIntervalMs: 1_000 });
+  [unleash, db] = await Promise.all([startTestUnleash(), createTestDatabase()]);
+  await unleash.sync(catalog);
+  client = unleash.flagClient({ appName: 'opsdeck-gated-test', refreshIntervalMs: 1_000 });
   await client.ready(10_000);
-  app = createApp({
-    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins: gatedPlugins,
-    sessionSecret: secret(), unleashState: client.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
-    mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: client, flagClient: client,
-  }).app;
+  app = createTestPlatformApp(db, { plugins: gatedPlugins, unleash: client.state, flagDefinitions: client, flagClient: client }).app;
 }, 120_000);
 
 afterAll(async () => {
-  await client?.destroy();
-  await supervisor?.stop();
-  await Promise.all([unleashDb?.drop(), db?.drop()]);
-  await fs.rm(backupPath, { recursive: true, force: true });
+  await unleash?.close();
+  await db?.drop();
 });
 
 it('a console behind a kill switch leaves the navigation and refuses its data (audited) while off, and comes back on', async () => {
@@ -91,7 +64,7 @@ it('a console behind a kill switch leaves the navigation and refuses its data (a
   await within(5_000, list, (res) => res.status === 200);
   expect(await navigation(agent)).toEqual(expect.arrayContaining(['Dispute', 'DisputeEvidence', 'Order']));
 
-  expect(await toggle(CONSOLE_FLAG, false)).toBe(200);
+  expect(await unleash.toggle(CONSOLE_FLAG, false)).toBe(200);
   const off = await within(5_000, list, (res) => res.status === 403);
   console.log(`${CONSOLE_FLAG} off: console refused after ${off.ms} ms`);
   expect(off.value.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -106,7 +79,7 @@ it('a console behind a kill switch leaves the navigation and refuses its data (a
   expect(denied[0]).toEqual({ entity_type: 'resource', entity_id: 'Dispute', reason_code: 'feature_disabled', note: `flag ${CONSOLE_FLAG} is off`, outcome: 'denied' });
   expect(denied).toHaveLength(3);
 
-  expect(await toggle(CONSOLE_FLAG, true)).toBe(200);
+  expect(await unleash.toggle(CONSOLE_FLAG, true)).toBe(200);
   const on = await within(5_000, list, (res) => res.status === 200);
   console.log(`${CONSOLE_FLAG} on: console back after ${on.ms} ms`);
   expect(await navigation(agent)).toContain('Dispute');
@@ -118,7 +91,7 @@ it('hides the backoffice button of an action whose flag is off, and shows it aga
   const buttons = async () => ((await agent.get(`/admin/api/resources/Order/records/${order.orderId}/show`).expect(200)).body.record.recordActions as { name: string }[]).map((a) => a.name);
   await within(5_000, buttons, (names) => names.includes('order-refund'));
 
-  expect(await toggle('marketplace.refunds', false)).toBe(200);
+  expect(await unleash.toggle('marketplace.refunds', false)).toBe(200);
   const hidden = await within(5_000, buttons, (names) => !names.includes('order-refund'));
   expect(hidden.value).not.toContain('order-cancel');
   // Actions behind other flags keep their buttons.
@@ -128,7 +101,7 @@ it('hides the backoffice button of an action whose flag is off, and shows it aga
     .send({ actionRequest: JSON.stringify({ input: { amount: { amount: 1_000, currency: 'USD' } }, reasonCode: 'goodwill_gesture' }), idempotencyKey: randomUUID() });
   expect(refused.body.outcome ?? refused.body).toMatchObject({ code: 'feature_disabled' });
 
-  expect(await toggle('marketplace.refunds', true)).toBe(200);
+  expect(await unleash.toggle('marketplace.refunds', true)).toBe(200);
   await within(5_000, buttons, (names) => names.includes('order-refund') && names.includes('order-cancel'));
 }, 60_000);
 
@@ -143,11 +116,11 @@ it('gateByFlag refuses any route while its flag is off, audited, and lets it thr
   routes.use(createErrorHandler({ logger: createLogger({ level: 'silent' }) }));
 
   await within(5_000, () => request(routes).get('/disputes/queue'), (res) => res.status === 200);
-  expect(await toggle(CONSOLE_FLAG, false)).toBe(200);
+  expect(await unleash.toggle(CONSOLE_FLAG, false)).toBe(200);
   const off = await within(5_000, () => request(routes).get('/disputes/queue'), (res) => res.status === 403);
   expect(off.value.body).toMatchObject({ code: 'feature_disabled', flag: CONSOLE_FLAG, detail: expect.stringContaining('The disputes queue') });
   const denied = (await db.pool.query(`SELECT entity_type, entity_id, reason_code FROM audit.inbox WHERE action = 'access.denied' AND operator_id = 4242`)).rows;
   expect(denied).toEqual([{ entity_type: 'route', entity_id: 'GET /disputes/queue', reason_code: 'feature_disabled' }]);
-  expect(await toggle(CONSOLE_FLAG, true)).toBe(200);
+  expect(await unleash.toggle(CONSOLE_FLAG, true)).toBe(200);
   await within(5_000, () => request(routes).get('/disputes/queue'), (res) => res.status === 200);
 }, 60_000);

@@ -4,76 +4,42 @@
 // on the action endpoint and in bulk, and on again restores it; GET /api/flags follows; with
 // Unleash unreachable the declared defaults are served; Unleash stopping mid-run leaves the
 // last-known values in place, and a restart while it is down serves them from the backup file.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
-import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
+import type { FlagClient } from '../src/flags/unleash-client.js';
 import { buildFlagCatalog } from '../src/flags/flag-catalog.js';
 import { syncFlags } from '../src/flags/flag-sync.js';
 import { freePort } from '../src/platform/free-port.js';
-import { createApp } from '../src/app.js';
-import { createAuditService } from '../src/audit/audit-service.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/platform/logger.js';
 import { plugins } from '../plugins/index.js';
-import { createEmptyDatabase, createTestDatabase } from './support/database.js';
-import { loginAs, TEST_AUDIT_KEY, TEST_MFA_KEY } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
+import { createTestPlatformApp, loginAs } from './support/app.js';
+import { silent, startTestUnleash, type TestUnleash } from './support/unleash.js';
 import { within } from './support/within.js';
 
-const secret = () => randomBytes(24).toString('hex');
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const adminToken = `*:*.${secret()}`;
-const clientToken = `default:development.${secret()}`;
-const backupRoot = path.resolve(`.data/test-flags-${secret().slice(0, 8)}`);
 const catalog = buildFlagCatalog(plugins);
 
-let unleashDb: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let unleash: TestUnleash;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let supervisor: UnleashSupervisor;
-const clients: FlagClient[] = [];
 
-async function admin(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${supervisor.url}/api/admin${route}`, {
-    method, headers: { Authorization: adminToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-const feature = (key: string) => admin('GET', `/projects/default/features/${key}`);
-const toggle = (key: string, on: boolean) => admin('POST', `/projects/default/features/${key}/environments/development/${on ? 'on' : 'off'}`);
+const feature = (key: string) => unleash.admin('GET', `/projects/default/features/${key}`);
 const development = (f: any) => f.environments.find((e: any) => e.name === 'development');
 
-
-function appWith(client: FlagClient) {
-  return createApp({
-    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app' }), logger: createLogger({ level: 'silent' }), db, plugins,
-    sessionSecret: secret(), unleashState: client.state, audit: createAuditService({ pool: db.pool, signingKey: TEST_AUDIT_KEY }), auditSigningKey: TEST_AUDIT_KEY,
-    mfaEncryptionKey: TEST_MFA_KEY, flagDefinitions: client, flagClient: client,
-  }).app;
-}
-
-function clientFor(url: string, refreshIntervalMs = 1_000): FlagClient {
-  const client = createFlagClient({ url, clientToken, appName: 'opsdeck-flags-test', backupPath: path.join(backupRoot, randomUUID()), logger: silent, refreshIntervalMs });
-  clients.push(client);
-  return client;
-}
+const appWith = (client: FlagClient) => createTestPlatformApp(db, { unleash: client.state, flagDefinitions: client, flagClient: client }).app;
+const clientFor = (url: string) => unleash.flagClient({ appName: 'opsdeck-flags-test', url, refreshIntervalMs: 1_000 });
 
 beforeAll(async () => {
-  [unleashDb, db] = await Promise.all([createEmptyDatabase(), createTestDatabase()]);
-  supervisor = createUnleashSupervisor({ databaseUrl: unleashDb.url, port: await freePort(), adminPassword: `${secret()}Aa1!`, adminToken, clientToken, logger: silent });
-  await supervisor.start();
+  [unleash, db] = await Promise.all([startTestUnleash(), createTestDatabase()]);
 }, 120_000);
 
+// Unleash is down by then: the flag clients' destroy() waits for their polls in flight.
 afterAll(async () => {
-  for (const client of clients) await client.destroy();
-  await supervisor?.stop();
-  await Promise.all([unleashDb?.drop(), db?.drop()]);
-  await fs.rm(backupRoot, { recursive: true, force: true });
-});
+  await unleash?.close();
+  await db?.drop();
+}, 30_000);
 
 it('creates every declared flag in Unleash, and a second sync leaves what a product manager changed', async () => {
-  const first = await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
+  const first = await unleash.sync(catalog);
   expect(first.created.sort()).toEqual([...catalog.keys()].sort());
   expect(first.existing).toEqual([]);
   const refunds = (await feature('marketplace.refunds')).body;
@@ -81,23 +47,23 @@ it('creates every declared flag in Unleash, and a second sync leaves what a prod
   expect(development(refunds)).toMatchObject({ enabled: true });
   expect(development(refunds).strategies).toHaveLength(1);
   // The context fields opsdeck sends are registered, so strategy constraints in the dashboard can use them.
-  for (const name of ['roles', 'orgId']) expect((await admin('GET', `/context/${name}`)).body).toMatchObject({ name });
+  for (const name of ['roles', 'orgId']) expect((await unleash.admin('GET', `/context/${name}`)).body).toMatchObject({ name });
 
   // The product manager owns it now: off, another description.
-  expect((await toggle('marketplace.refunds', false)).status).toBe(200);
-  expect((await admin('PATCH', '/projects/default/features/marketplace.refunds', [{ op: 'replace', path: '/description', value: 'Owned by payments' }])).status).toBe(200);
+  expect(await unleash.toggle('marketplace.refunds', false)).toBe(200);
+  expect((await unleash.admin('PATCH', '/projects/default/features/marketplace.refunds', [{ op: 'replace', path: '/description', value: 'Owned by payments' }])).status).toBe(200);
 
-  const second = await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
+  const second = await unleash.sync(catalog);
   expect(second).toEqual({ created: [], existing: [...catalog.keys()] });
   const after = (await feature('marketplace.refunds')).body;
   expect(after.description).toBe('Owned by payments');
   expect(development(after)).toMatchObject({ enabled: false });
   expect(development(after).strategies).toHaveLength(1);
-  expect((await toggle('marketplace.refunds', true)).status).toBe(200);
+  expect(await unleash.toggle('marketplace.refunds', true)).toBe(200);
 }, 30_000);
 
 it('a kill switch turned off refuses its action and bulk jobs within seconds, audited, and on again restores them', async () => {
-  const client = clientFor(supervisor.url);
+  const client = clientFor(unleash.url);
   expect(await client.ready(10_000)).toBe(true);
   const app = appWith(client);
   const { agent, id } = await loginAs(app, db, ['platform_admin']);
@@ -110,7 +76,7 @@ it('a kill switch turned off refuses its action and bulk jobs within seconds, au
     key: 'marketplace.refunds', type: 'kill-switch', description: catalog.get('marketplace.refunds')!.description, enabled: true, default: true, source: 'unleash',
   });
 
-  expect((await toggle('marketplace.refunds', false)).status).toBe(200);
+  expect(await unleash.toggle('marketplace.refunds', false)).toBe(200);
   const off = await within(5_000, refund, (res) => res.status === 403);
   expect(off.value.headers['content-type']).toMatch(/application\/problem\+json/);
   expect(off.value.body).toMatchObject({ code: 'feature_disabled', flag: 'marketplace.refunds' });
@@ -126,25 +92,25 @@ it('a kill switch turned off refuses its action and bulk jobs within seconds, au
     .send({ targets: [{ type: 'order', id: '1' }], input: {}, reasonCode: 'buyer_request' }).expect(403);
   expect(bulk.body.code).toBe('feature_disabled');
 
-  expect((await toggle('marketplace.refunds', true)).status).toBe(200);
+  expect(await unleash.toggle('marketplace.refunds', true)).toBe(200);
   const on = await within(5_000, refund, (res) => res.status !== 403);
   expect(on.value.body.code).not.toBe('feature_disabled');
   console.log(`marketplace.refunds on: restored after ${on.ms} ms`);
   expect(await flagOf('marketplace.refunds')).toMatchObject({ enabled: true });
 
   // The bulk kill switch refuses every bulk job, whatever the action.
-  expect((await toggle('opsdeck.bulk-actions', false)).status).toBe(200);
+  expect(await unleash.toggle('opsdeck.bulk-actions', false)).toBe(200);
   // Waits on GET /api/flags, so no bulk job is accepted while the switch propagates.
   await within(5_000, () => flagOf('opsdeck.bulk-actions'), (flag) => flag.enabled === false);
   const bulkOff = await agent.post('/api/actions/listing.takedown/bulk').set('Idempotency-Key', randomUUID())
     .send({ targets: [{ type: 'listing', id: '1' }], input: {}, reasonCode: 'policy_violation' }).expect(403);
   expect(bulkOff.body).toMatchObject({ code: 'feature_disabled', flag: 'opsdeck.bulk-actions' });
-  expect((await toggle('opsdeck.bulk-actions', true)).status).toBe(200);
+  expect(await unleash.toggle('opsdeck.bulk-actions', true)).toBe(200);
 }, 60_000);
 
 it('serves the declared defaults when Unleash is unreachable and nothing was ever fetched', async () => {
   const nowhere = `http://127.0.0.1:${await freePort()}`;
-  await expect(syncFlags({ url: nowhere, adminToken, catalog, logger: silent })).rejects.toThrow();
+  await expect(syncFlags({ url: nowhere, adminToken: unleash.adminToken, catalog, logger: silent })).rejects.toThrow();
   const client = clientFor(nowhere);
   expect(await client.ready(1_000)).toBe(false);
   const { agent } = await loginAs(appWith(client), db, ['support_agent']);
@@ -158,27 +124,23 @@ it('serves the declared defaults when Unleash is unreachable and nothing was eve
 // (opsdeck.impersonation: declared on, switched off in Unleash) tells last-known values apart from
 // defaults.
 it('keeps serving last-known values when Unleash stops mid-run, and a restart with Unleash down serves the backup file', async () => {
-  const backupPath = path.join(backupRoot, 'restart');
+  const backupPath = unleash.backupPath();
   const backupFile = path.join(backupPath, 'unleash-backup-opsdeck-flags-test.json');
-  const newClient = (url: string) => {
-    const client = createFlagClient({ url, clientToken, appName: 'opsdeck-flags-test', backupPath, logger: silent, refreshIntervalMs: 1_000 });
-    clients.push(client);
-    return client;
-  };
+  const newClient = (url: string) => unleash.flagClient({ appName: 'opsdeck-flags-test', url, backupPath, refreshIntervalMs: 1_000 });
   expect(catalog.get('opsdeck.impersonation')!.default).toBe(true);
-  await syncFlags({ url: supervisor.url, adminToken, catalog, logger: silent });
-  expect((await toggle('opsdeck.impersonation', false)).status).toBe(200);
+  await unleash.sync(catalog);
+  expect(await unleash.toggle('opsdeck.impersonation', false)).toBe(200);
 
   // ---- running: the client fetches the switch and writes its backup
-  const running = newClient(supervisor.url);
+  const running = newClient(unleash.url);
   expect(await running.ready(10_000)).toBe(true);
   await within(5_000, async () => running.isEnabled('opsdeck.impersonation', undefined, true), (on) => on === false);
   await within(5_000, async () => JSON.parse(await fs.readFile(backupFile, 'utf8').catch(() => '{}')).features ?? [], (features: { name: string; enabled: boolean }[]) =>
     features.some((f) => f.name === 'opsdeck.impersonation'));
-  const unleashUrl = supervisor.url;
+  const unleashUrl = unleash.url;
 
   // ---- Unleash stops mid-run: the running client reports it and keeps the values it had
-  await supervisor.stop();
+  await unleash.supervisor.stop();
   await within(15_000, async () => running.state(), (state) => state === 'degraded');
   expect(running.isEnabled('opsdeck.impersonation', undefined, true)).toBe(false);
   const { agent: runningAgent } = await loginAs(appWith(running), db, ['support_admin']);

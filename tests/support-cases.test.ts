@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { addBusinessHours } from '../plugins/marketplace/support/business-calendar.js';
 import { supportSettings } from '../plugins/marketplace/support/support-settings.js';
+import { loadConfig } from '../src/config/config.js';
 import { sweepSlaBreaches } from '../plugins/marketplace/support/sla-breach-sweep.js';
 import { createTestApp, loginAs } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
@@ -61,7 +62,7 @@ describe('case.open', () => {
     ]);
     const row = await one('SELECT * FROM support_cases WHERE id = $1', [caseId]);
     expect(row).toMatchObject({ status: 'open', priority: 'high', order_id: order.orderId, organization_id: order.sellerOrgId, customer_user_id: null, first_responded_at: null });
-    const settings = supportSettings();
+    const settings = supportSettings(loadConfig({ NODE_ENV: 'test' }));
     expect(row.sla_first_response_due_at.toISOString()).toBe(addBusinessHours(row.created_at, 24, settings.calendar).toISOString());
     const stored = (await owner.pool.query('SELECT entity_type, entity_id FROM support_case_links WHERE case_id = $1 ORDER BY entity_type', [caseId])).rows;
     expect(stored).toEqual([{ entity_type: 'order', entity_id: String(order.orderId) }, { entity_type: 'organization', entity_id: String(order.sellerOrgId) }, { entity_type: 'payment', entity_id: String(order.paymentId) }]);

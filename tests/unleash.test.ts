@@ -1,25 +1,13 @@
 // The Unleash supervisor end to end: a real Unleash child over a fresh database on the run's test
 // PostgreSQL, the Admin API, the in-process flag client, crash restarts and clean stops.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import pg from 'pg';
-import { createUnleashSupervisor, type UnleashSupervisor } from '../src/flags/unleash-supervisor.js';
-import { createFlagClient, type FlagClient } from '../src/flags/unleash-client.js';
-import { freePort } from '../src/platform/free-port.js';
-import { createEmptyDatabase } from './support/database.js';
+import type { FlagClient } from '../src/flags/unleash-client.js';
+import { startTestUnleash, type TestUnleash } from './support/unleash.js';
+import { waitFor } from './support/within.js';
 
 const secret = () => randomBytes(24).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return check();
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -35,47 +23,25 @@ const lines: string[] = [];
 const record = (level: string) => (obj: unknown, msg?: string) => lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
 const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
 
-const adminToken = `*:*.${secret()}`;
-const clientToken = `default:development.${secret()}`;
-const backupPath = path.resolve(`.data/test-unleash-backup-${secret().slice(0, 8)}`);
-
-let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
-let supervisor: UnleashSupervisor;
+let unleash: TestUnleash;
+let supervisor: TestUnleash['supervisor'];
 let flags: FlagClient | undefined;
 
+// Created, not started: the first test watches the start.
 beforeAll(async () => {
-  database = await createEmptyDatabase();
-  supervisor = createUnleashSupervisor({
-    databaseUrl: database.url,
-    port: await freePort(),
-    adminPassword: `${secret()}Aa1!`,
-    adminToken,
-    clientToken,
-    logger,
-  });
+  unleash = await startTestUnleash({ logger, start: false });
+  ({ supervisor } = unleash);
 });
 
+// Unleash is down by then: the flag client's destroy() waits for its poll in flight.
 afterAll(async () => {
-  await flags?.destroy();
-  await supervisor?.stop();
-  await database?.drop();
-  await fs.rm(backupPath, { recursive: true, force: true });
-});
+  await unleash?.close();
+}, 30_000);
 
 afterEach(() => {
   const state = expect.getState();
   if (state.assertionCalls !== state.numPassingAsserts) console.log(lines.slice(-40).join('\n'));
 });
-
-async function adminPost(route: string, body?: unknown): Promise<number> {
-  const res = await fetch(`${supervisor.url}/api/admin${route}`, {
-    method: 'POST',
-    headers: { Authorization: adminToken, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
 
 const health = async () => (await fetch(`${supervisor.url}/health`).catch(() => undefined))?.status;
 
@@ -87,21 +53,21 @@ describe('Unleash supervisor', () => {
 
     const name = `opsdeck-test-${secret().slice(0, 8)}`;
     const feature = `/projects/default/features/${name}`;
-    expect(await adminPost('/projects/default/features', { name })).toBe(201);
+    expect((await unleash.admin('POST', '/projects/default/features', { name })).status).toBe(201);
     expect(
-      await adminPost(`${feature}/environments/development/strategies`, {
+      (await unleash.admin('POST', `${feature}/environments/development/strategies`, {
         name: 'flexibleRollout',
         parameters: { rollout: '100', stickiness: 'default', groupId: name },
-      }),
+      })).status,
     ).toBe(200);
-    expect(await adminPost(`${feature}/environments/development/on`)).toBe(200);
+    expect(await unleash.toggle(name, true)).toBe(200);
 
-    flags = createFlagClient({ url: supervisor.url, clientToken, appName: 'opsdeck-test', backupPath, logger });
+    flags = unleash.flagClient({ appName: 'opsdeck-test', logger });
     expect(await flags.ready(5_000)).toBe(true);
     expect(await waitFor(() => flags!.isEnabled(name), 5_000)).toBe(true);
     expect(flags.state()).toBe('ok');
 
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: unleash.databaseUrl });
     await client.connect();
     try {
       const { rows } = await client.query<{ schema: string; tables: number }>(

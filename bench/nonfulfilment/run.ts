@@ -20,7 +20,7 @@ const client = new pg.Client({ connectionString: databaseUrl });
 await client.connect();
 
 const HOUR = 3_600_000;
-const { slaHours, lookbackDays, batch } = supportSettings().nonFulfilment;
+const { slaHours, lookbackDays, batch } = supportSettings(config).nonFulfilment;
 try {
   const { rows: [{ estimate }] } = await client.query(`SELECT reltuples::bigint AS estimate FROM pg_class WHERE oid = 'orders'::regclass`);
   const { rows: [{ newest }] } = await client.query('SELECT max(created_at) AS newest FROM orders');

@@ -19,11 +19,13 @@ import { orderConsole } from './consoles/order-console.js';
 import { shippingConsole } from './consoles/shipping-console.js';
 import { PURCHASE_LABEL_KIND, purchaseLabelHandler } from './shipping/simulated-carrier.js';
 import { SHIPPING_SETTINGS } from './shipping/shipping-settings.js';
+import { SUPPORT_SETTINGS } from './support/support-settings.js';
 
 export const marketplacePlugin = definePlugin({
   id: 'marketplace',
-  // SHIPPING_TRACKING_STALE_HOURS (shipping/shipping-settings.ts), checked at start.
-  settings: SHIPPING_SETTINGS,
+  // SHIPPING_TRACKING_STALE_HOURS (shipping/shipping-settings.ts), SUPPORT_* and NONFULFILMENT_*
+  // (support/support-settings.ts), checked at start.
+  settings: [SHIPPING_SETTINGS, SUPPORT_SETTINGS],
   permissions: MARKETPLACE_PERMISSIONS,
   seedGrants: MARKETPLACE_SEED_GRANTS,
   resources: marketplaceResources,

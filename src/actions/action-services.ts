@@ -33,7 +33,7 @@ export function createActionServices({ db, audit, auth, logger, rbac, plugins, g
   const bulk = createBulkJobService({ pool: db.pool, prisma: db.prisma, audit, auth, idempotency, runner, boss, logger, gate, platform });
   // Packs' workflows run actions as their system principals, on pg-boss's cron (docs/adr/0017).
   const system = createSystemRunner({ pool: db.pool, runner });
-  const scheduled = { jobs: plugins.flatMap((p) => p.scheduledJobs ?? []), deps: { pool: db.pool, system, logger } };
+  const scheduled = { jobs: plugins.flatMap((p) => p.scheduledJobs ?? []), deps: { pool: db.pool, system, logger, config: platform?.config } };
   return { boss, outbox, idempotency, runner, runs, approvals, bulk, system, scheduled };
 }
 

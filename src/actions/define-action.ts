@@ -7,6 +7,7 @@ import type { z } from 'zod/v4';
 import type { Permission } from '../rbac/permissions.js';
 import type { FlagKey } from '../flags/flag-catalog.js';
 import type { UnleashAdmin } from '../flags/unleash-admin.js';
+import type { Config } from '../config/config.js';
 
 /** Who runs the action: the requester, also when an approval executes it later. */
 export type ActionActor = {
@@ -52,6 +53,8 @@ export type SqlTag = <T = Record<string, unknown>>(strings: TemplateStringsArray
 export type ActionPlatform = {
   /** Unleash's Admin API (src/flags/unleash-admin.ts), for flag change requests. */
   unleash: UnleashAdmin | null;
+  /** The app's configuration, where packs read their own settings (src/config/pack-settings.ts); absent in a runner built without an app. */
+  config?: Config;
 };
 
 /** What `validate` sees: the parsed request, before anything is stored. */

@@ -13,7 +13,7 @@ import type { ActionDefinition } from './define-action.js';
 import { checkIdempotencyKey, requestHash, type IdempotencyStore } from './idempotency.js';
 import { runView } from './run-view.js';
 import { problemResponse } from './action-errors.js';
-import { afterCursor, keysetPage } from '../http/keyset-cursor.js';
+import { afterCursor, keyPage } from '../http/keyset-cursor.js';
 import type { ActionResponse } from './types.js';
 
 type RunFilters = { status?: 'succeeded' | 'failed'; actionId?: string; operatorId?: number; limit: number; cursor?: string };
@@ -27,8 +27,8 @@ export function createRunService({ prisma, audit, idempotency, runner }: {
   async function list({ status, actionId, operatorId, limit, cursor }: RunFilters) {
     const where: Prisma.ActionRunWhereInput = { status, actionId, operatorId, ...(cursor ? afterCursor('startedAt', cursor) : {}) };
     const rows = await prisma.actionRun.findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-    const page = keysetPage(rows, limit, (run) => run.startedAt);
-    return { items: page.rows.map(runView), nextCursor: page.nextCursor };
+    const page = keyPage(rows, limit, (run) => [run.startedAt, run.id]);
+    return { items: page.items.map(runView), nextCursor: page.nextCursor };
   }
 
   async function get(id: string) {

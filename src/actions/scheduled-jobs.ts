@@ -5,6 +5,7 @@
 import type PgBoss from 'pg-boss';
 import type pg from 'pg';
 import type { Logger } from '../platform/logger.js';
+import type { Config } from '../config/config.js';
 import type { SystemRunner } from './system-runner.js';
 
 export type ScheduledJobDeps = {
@@ -12,6 +13,8 @@ export type ScheduledJobDeps = {
   /** Runs actions as the pack's system principals (src/actions/system-runner.ts). */
   system: SystemRunner;
   logger: Logger;
+  /** The app's configuration, where packs read their own settings (src/config/pack-settings.ts). */
+  config?: Config;
 };
 
 export type ScheduledJob = {

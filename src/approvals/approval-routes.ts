@@ -7,7 +7,7 @@ import type { Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod/v4';
 import { notFound } from '../http/errors.js';
 import { parseOr422 } from '../http/validation.js';
-import { afterCursor, keysetPage } from '../http/keyset-cursor.js';
+import { afterCursor, keyPage } from '../http/keyset-cursor.js';
 import { can } from '../rbac/access.js';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
 import type { ApprovalService } from './approval-service.js';
@@ -78,8 +78,8 @@ export function createApprovalRoutes({ prisma, approvals, access, stepUp }: {
     if (view) and.push(inboxViewWhere(view, operator, now));
     if (cursor) and.push(afterCursor('createdAt', cursor));
     const rows = await prisma.approvalRequest.findMany({ where: { AND: and }, include: { decisions: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-    const page = keysetPage(rows, limit, (approval) => approval.createdAt);
-    res.json({ items: page.rows.map(approvalView), nextCursor: page.nextCursor });
+    const page = keyPage(rows, limit, (approval) => [approval.createdAt, approval.id]);
+    res.json({ items: page.items.map(approvalView), nextCursor: page.nextCursor });
   });
 
   router.get('/approvals/:id', ...access('GET /api/approvals/:id'), async (req, res) => {

@@ -5,38 +5,24 @@ import { Router } from 'express';
 import { z } from 'zod/v4';
 import { notFound } from '../http/errors.js';
 import { parseOr422 } from '../http/validation.js';
-import { encodeCursor } from '../http/keyset-cursor.js';
+import { decodeKey, keyPage, timeKeys } from '../http/keyset-cursor.js';
 import type { RouteAccess } from '../rbac/require-permission.js';
 import type { OperatorPrincipal } from './operator-auth.js';
 import type { OperatorSessions } from './operator-sessions.js';
 
-const cursorKey = z.tuple([z.iso.datetime(), z.uuid()]);
 const listQuery = z.strictObject({
   operatorId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // not JSON: refused below
-  }
-  const [at, id] = parseOr422(cursorKey, decoded, { where: 'cursor' });
-  return { at: new Date(at), id };
-}
-
 export function createOperatorSessionRoutes({ sessions, access }: { sessions: OperatorSessions; access: RouteAccess }): Router {
   const router = Router();
 
   router.get('/sessions', ...access('GET /api/sessions'), async (req, res) => {
     const { operatorId, limit, cursor } = parseOr422(listQuery, req.query, { where: 'query' });
-    const items = await sessions.list({ limit: limit + 1, operatorId, before: cursor ? decodeCursor(cursor) : undefined });
-    const page = items.slice(0, limit);
-    const last = page.at(-1);
-    res.json({ items: page, nextCursor: items.length > limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null });
+    const rows = await sessions.list({ limit: limit + 1, operatorId, before: cursor ? decodeKey(cursor, timeKeys.uuid) : undefined });
+    res.json(keyPage(rows, limit, (s) => [s.createdAt, s.id]));
   });
 
   router.delete('/sessions/:id', ...access('DELETE /api/sessions/:id'), async (req, res) => {

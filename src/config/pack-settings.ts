@@ -37,5 +37,5 @@ export function packSettings<T>(config: Config, settings: PackSettings<T>): T {
 
 /** Every enabled pack's settings, checked at start (entry points and createApp). */
 export function checkPackSettings(config: Config, plugins: readonly Plugin[]): void {
-  for (const plugin of plugins) if (plugin.settings) packSettings(config, plugin.settings);
+  for (const plugin of plugins) for (const settings of ([] as PackSettings<unknown>[]).concat(plugin.settings ?? [])) packSettings(config, settings);
 }

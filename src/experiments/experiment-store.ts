@@ -3,7 +3,7 @@
 // prepared statement for the lookup every ingested batch makes.
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type pg from 'pg';
-import { afterCursor, keysetPage } from '../http/keyset-cursor.js';
+import { afterCursor, keyPage } from '../http/keyset-cursor.js';
 import type { Experiment, ExperimentStatus, VariantConfig } from './experiment-types.js';
 
 // pg_advisory_xact_lock(class, key hash): one change of an experiment at a time.
@@ -37,8 +37,8 @@ export function createExperimentStore({ prisma, pool }: { prisma: PrismaClient; 
       if (status) and.push({ status });
       if (cursor) and.push(afterCursor('createdAt', cursor));
       const rows = await prisma.experiment.findMany({ where: { AND: and }, include: withVariants, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-      const page = keysetPage(rows, limit, (row) => row.createdAt);
-      return { items: page.rows.map(toExperiment), nextCursor: page.nextCursor };
+      const page = keyPage(rows, limit, (row) => [row.createdAt, row.id]);
+      return { items: page.items.map(toExperiment), nextCursor: page.nextCursor };
     },
 
     /**

@@ -40,11 +40,16 @@ export type FlagClient = {
    * unsubscribe. A listener that throws is logged, never thrown into the evaluation that emitted.
    */
   onImpression(listener: (impression: FlagImpression) => void): () => void;
+  /** Stops polling; resolves once the poll in flight, if any, has ended (a few seconds at most while the server is down). */
   destroy(): Promise<void>;
 };
 
 // Repository warnings that mean a fetch failed (backoff on 404/429/5xx, dropped keep-alive socket).
 const FETCH_WARNING = /responded|Backing off|Socket keep alive/i;
+const REQUEST_TIMEOUT_MS = 5_000;
+
+/** The SDK's poller (unleash-client 6.12 repository/polling-fetcher.js), as far as destroy() needs it. */
+type Poller = { fetch: () => Promise<void>; timer?: NodeJS.Timeout };
 
 export function createFlagClient({
   url,
@@ -74,7 +79,7 @@ export function createFlagClient({
     refreshInterval: refreshIntervalMs,
     metricsInterval: 60_000,
     backupPath,
-    timeout: 5_000,
+    timeout: REQUEST_TIMEOUT_MS,
     // Every test and each supervisor restart may create a client; the SDK nags after 10.
     skipInstanceCountWarning: true,
   });
@@ -98,6 +103,19 @@ export function createFlagClient({
   // every listener, and a fetch still in flight then emits an unhandled 'error' that kills the process.
   const repository = (unleash as unknown as { repository?: EventEmitter }).repository;
   const fetchSource: EventEmitter = repository ?? unleash;
+
+  // A poll in flight when destroy() is called goes on: against a server that is down, the SDK's
+  // HTTP layer retries it (make-fetch-happen: timers of 1 s, then 2 s), and when it ends the poller
+  // arms its next poll although it was stopped (polling-fetcher.js re-arms in a `finally`). Those
+  // timers kept the process alive for seconds after destroy() (a jest worker then "failed to exit
+  // gracefully"). So each poll is tracked (the SDK starts polling on the next tick, after this),
+  // and destroy() waits for the one in flight and clears the timer it leaves.
+  const poller = (repository as unknown as { fetcher?: { pollingFetcher?: Poller } } | undefined)?.fetcher?.pollingFetcher;
+  let polling: Promise<void> = Promise.resolve();
+  if (poller) {
+    const poll = poller.fetch.bind(poller);
+    poller.fetch = () => (polling = poll());
+  }
 
   const onFetchOk = () => setState('ok', undefined);
   const onFetchError = (err: unknown) => setState('degraded', err);
@@ -175,6 +193,11 @@ export function createFlagClient({
       repository?.on('warn', swallow);
       unleash.removeAllListeners();
       unleash.on('error', swallow);
+      // Bounded: a server that hangs rather than refuses could hold a poll for three request timeouts.
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([polling.catch(swallow), new Promise<void>((resolve) => { waited = setTimeout(resolve, REQUEST_TIMEOUT_MS); })]);
+      clearTimeout(waited);
+      clearTimeout(poller?.timer);
     },
   };
 }

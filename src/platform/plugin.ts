@@ -133,9 +133,10 @@ export type Plugin = {
   flags?: Record<string, FlagSpec>;
   /**
    * The pack's own environment variables (src/config/pack-settings.ts), validated at start with the
-   * core's configuration; its code reads them with `packSettings(config, <this>)`.
+   * core's configuration; its code reads them with `packSettings(config, <this>)`. One object, or
+   * one per capability of the pack.
    */
-  settings?: PackSettings<any>;
+  settings?: PackSettings<any> | readonly PackSettings<any>[];
   /** The pack's operator actions (one file each), run by the action runner on both faces. */
   actions?: ActionDefinition[];
   /** The pack's entities in the omnibox: the identifiers that find each and how a row reads (src/search/). */

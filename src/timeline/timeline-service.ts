@@ -1,7 +1,6 @@
 // Reading timelines: `list` behind GET /api/entities/{type}/{id}/timeline and the backoffice's
 // Timeline panel, and `recent` for other features (the omnibox shows a result's latest entries).
 // Both faces call this one service; the projection it reads is src/timeline/timeline-projector.ts's.
-import { z } from 'zod/v4';
 import type { PrismaClient } from '@prisma/client';
 import type pg from 'pg';
 import type { OperatorPrincipal } from '../auth/operator-auth.js';
@@ -9,7 +8,7 @@ import type { AuditService } from '../audit/types.js';
 import { pgExecutor } from '../audit/sql-executor.js';
 import type { ActiveImpersonation } from '../impersonation/impersonation-types.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { decodeCursor, keysetPage } from '../http/keyset-cursor.js';
+import { decodeKey, keyPage, timeKeys } from '../http/keyset-cursor.js';
 import { can } from '../rbac/access.js';
 import type { TimelineCatalog } from './timeline-catalog.js';
 import { createTimelineAccess } from './timeline-access.js';
@@ -23,8 +22,6 @@ export type TimelineQuery = {
   /** The impersonation the request runs under: the entity must be in its tenant. */
   impersonation?: ActiveImpersonation | null;
 };
-
-const bigintId = z.string().regex(/^\d{1,19}$/);
 
 export function createTimelineService({ pool, prisma, catalog, audit }: {
   pool: pg.Pool;
@@ -61,14 +58,14 @@ export function createTimelineService({ pool, prisma, catalog, audit }: {
     const rows = await readTimeline(db, {
       type: query.type, id: query.id, subjectTypes: access.readableSubjects(query.operator), before, limit: limit + 1,
     });
-    const { rows: items, nextCursor } = keysetPage(rows, limit, (row) => row.occurred_at);
+    const { items, nextCursor } = keyPage(rows, limit, (row) => [row.occurred_at, row.id]);
     return { items: items.map(toItem(query)), nextCursor };
   }
 
   /** One page, newest first; 404 for an unknown type or a record the operator may not see, 403 without the type's read permission, 422 for a foreign cursor. */
   async function list(query: TimelineQuery & { limit: number; cursor?: string }): Promise<TimelinePage> {
     // The cursor is checked first: a bad one changes nothing and says so, whoever asks.
-    const before = query.cursor ? decodeCursor(query.cursor, bigintId) : null;
+    const before = query.cursor ? decodeKey(query.cursor, timeKeys.bigint) : null;
     const refused = await refusal(query);
     if (refused === 'not_found') throw notFound(`No ${query.type} ${query.id}.`);
     if (refused === 'forbidden') {

@@ -19,6 +19,8 @@ import { plugins } from '../../plugins/index.js';
 import { createAuditService } from '../../src/audit/audit-service.js';
 import type { Plugin } from '../../src/platform/plugin.js';
 import type { FlagEvaluator } from '../../src/flags/flag-service.js';
+import type { FlagDefinitions } from '../../src/experiments/unleash-flag.js';
+import type { UnleashAdmin } from '../../src/flags/unleash-admin.js';
 
 export const TEST_AUDIT_KEY = 'test-audit-signing-key-'.padEnd(48, 'k');
 /** The test app's MFA_ENCRYPTION_KEY (32 bytes as hex): operators' TOTP secrets are stored sealed under it. */
@@ -32,7 +34,8 @@ export function createTestApp(db: Database, options: TestAppOptions = {}) {
 }
 
 type TestAppOptions = {
-  unleash?: 'ok' | 'degraded';
+  /** The Unleash state /readyz reports: fixed, or a real flag client's `state`. */
+  unleash?: UnleashStatus | (() => UnleashStatus);
   auditSigningKey?: string;
   /** MFA_ENCRYPTION_KEY of this app (default TEST_MFA_KEY, the key createOperator seals with). */
   mfaEncryptionKey?: string;
@@ -45,13 +48,18 @@ type TestAppOptions = {
   plugins?: Plugin[];
   /** A flag client (a stand-in or the real one); without it every flag serves its declared default. */
   flagClient?: FlagEvaluator | null;
+  /** Flag definitions for experiments (a real flag client, tests/support/unleash.ts). */
+  flagDefinitions?: FlagDefinitions;
+  /** Unleash's Admin API, for flag changes. */
+  unleashAdmin?: UnleashAdmin | null;
 };
+type UnleashStatus = 'ok' | 'degraded';
 
 /** The app with its action services (runner, approvals, outbox) for tests that drive those too. */
 export function createTestPlatformApp(
   db: Database,
   {
-    unleash = 'ok' as 'ok' | 'degraded',
+    unleash = 'ok' as UnleashStatus | (() => UnleashStatus),
     auditSigningKey = TEST_AUDIT_KEY,
     mfaEncryptionKey = TEST_MFA_KEY,
     audit = createAuditService({ pool: db.pool, signingKey: auditSigningKey }) as AuditService,
@@ -59,6 +67,8 @@ export function createTestPlatformApp(
     env = {},
     plugins: installed = plugins,
     flagClient = null,
+    flagDefinitions,
+    unleashAdmin = null,
   }: TestAppOptions = {},
 ) {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '.data/test-app', ...env });
@@ -69,11 +79,13 @@ export function createTestPlatformApp(
     db,
     plugins: installed,
     sessionSecret: randomBytes(32).toString('hex'),
-    unleashState: () => unleash,
+    unleashState: typeof unleash === 'function' ? unleash : () => unleash,
     audit,
     auditSigningKey,
     mfaEncryptionKey,
     flagClient,
+    flagDefinitions,
+    unleashAdmin,
   });
 }
 

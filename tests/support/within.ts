@@ -12,3 +12,13 @@ export async function within<T>(timeoutMs: number, probe: () => Promise<T>, chec
     await sleep(100);
   }
 }
+
+/** Polls every 100 ms until `check` holds; answers whether it did within `timeoutMs` (for `expect(...).toBe(true)`). */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(100);
+  }
+  return check();
+}

@@ -3,7 +3,7 @@
 // context from our cached snapshot, the order timeline, the ticket's tasks. Nothing here calls
 // Shopify: the cache is the source of truth.
 import type pg from 'pg';
-import { decodeIntCursor, encodeCursor } from '../../../src/http/keyset-cursor.js';
+import { decodeKey, keyPage, timeKeys } from '../../../src/http/keyset-cursor.js';
 
 export type TicketFilters = { status?: string; assignee?: number | 'me' | 'none'; minAgeHours?: number; maxAgeHours?: number; limit: number; cursor?: string };
 
@@ -26,7 +26,7 @@ export function createTicketReadModel({ pool }: { pool: pg.Pool }) {
     if (filters.minAgeHours !== undefined) where.push(`t.created_at <= ${param(new Date(now.getTime() - filters.minAgeHours * 3_600_000))}`);
     if (filters.maxAgeHours !== undefined) where.push(`t.created_at >= ${param(new Date(now.getTime() - filters.maxAgeHours * 3_600_000))}`);
     if (filters.cursor) {
-      const { at, id } = decodeIntCursor(filters.cursor);
+      const { at, id } = decodeKey(filters.cursor, timeKeys.int);
       where.push(`(t.created_at, t.id) < (${param(at)}, ${param(id)})`);
     }
     const { rows } = await pool.query<TicketRow>(
@@ -34,9 +34,8 @@ export function createTicketReadModel({ pool }: { pool: pg.Pool }) {
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at DESC, t.id DESC LIMIT ${param(filters.limit + 1)}`,
       values,
     );
-    const items = rows.slice(0, filters.limit);
-    const last = items.at(-1);
-    return { items: items.map((r) => view(r, now)), nextCursor: rows.length > filters.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    const page = keyPage(rows, filters.limit, (r) => [r.createdAt, r.id]);
+    return { items: page.items.map((r) => view(r, now)), nextCursor: page.nextCursor };
   }
 
   async function detail({ id, now = new Date() }: { id: number; now?: Date }) {

@@ -54,7 +54,7 @@ export const caseOpenAction = defineAction({
   run: async (ctx) => {
     const { links } = ctx.state;
     const { input, now } = ctx;
-    const settings = supportSettings();
+    const settings = supportSettings(ctx.platform.config);
     const due = addBusinessHours(now, settings.firstResponseHours, settings.calendar);
     const first = (type: string) => {
       const found = links.find((l) => l.type === type);

@@ -3,7 +3,7 @@
 // checklist's progress. Keyset pages over (sla_due_at, id), index (status, sla_due_at).
 import { z } from 'zod/v4';
 import type { ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
-import { decodeKey, keyPage } from '../../../src/http/keyset-cursor.js';
+import { decodeKey, keyPage, timeKeys } from '../../../src/http/keyset-cursor.js';
 import { disputeBreachedSql, OPEN_DISPUTE_STATUSES, slaClock } from './case-sla.js';
 
 export const DISPUTE_STATUSES = ['open', 'awaiting_evidence', 'under_review', 'resolved', 'closed'] as const;
@@ -26,9 +26,6 @@ export type DisputeQueueItem = {
   evidence: { requested: number; received: number; missing: number };
 };
 
-// The cursor is the last row's (sla_due_at, id).
-const cursorKey = z.tuple([z.iso.datetime(), z.number().int().positive()]);
-
 type Row = {
   id: number; order_id: number; kind: string; status: string; resolution: string | null; sla_due_at: Date; created_at: Date;
   seller_org_id: number; total_amount: number; currency: string; requested: string; received: string;
@@ -36,7 +33,8 @@ type Row = {
 
 export async function disputeQueue(client: ReadModelClient, query: DisputeQueueQuery, now: Date): Promise<{ items: DisputeQueueItem[]; nextCursor: string | null }> {
   const statuses = query.status ? [query.status] : [...OPEN_DISPUTE_STATUSES];
-  const [afterDue, afterId] = query.cursor ? decodeKey(query.cursor, cursorKey) : [null, null];
+  // The cursor is the last row's (sla_due_at, id).
+  const after = query.cursor ? decodeKey(query.cursor, timeKeys.int) : null;
   const { rows } = await client.query<Row>(
     `SELECT d.id, d.order_id, d.kind, d.status, d.resolution, d.sla_due_at, d.created_at, o.seller_org_id, o.total_amount, o.currency,
        e.requested, e.received
@@ -46,9 +44,9 @@ export async function disputeQueue(client: ReadModelClient, query: DisputeQueueQ
        AND (NOT $3::boolean OR (${disputeBreachedSql('$4')}))
        AND ($5::timestamptz IS NULL OR (d.sla_due_at, d.id) > ($5, $6::int))
      ORDER BY d.sla_due_at, d.id LIMIT $7`,
-    [statuses, query.kind ?? null, query.breached === 'true', now, afterDue, afterId, query.limit + 1],
+    [statuses, query.kind ?? null, query.breached === 'true', now, after?.at ?? null, after?.id ?? null, query.limit + 1],
   );
-  const { items, nextCursor } = keyPage(rows, query.limit, (r) => [r.sla_due_at.toISOString(), r.id]);
+  const { items, nextCursor } = keyPage(rows, query.limit, (r) => [r.sla_due_at, r.id]);
   return {
     items: items.map((r) => ({
       id: r.id, orderId: r.order_id, kind: r.kind, status: r.status, resolution: r.resolution,

@@ -4,14 +4,13 @@
 // none scans the ledger or orders.
 import { z } from 'zod/v4';
 import type { ReadModelClient } from '../../../src/dashboard/dashboard-types.js';
-import { decodeKey, keyPage } from '../../../src/http/keyset-cursor.js';
+import { decodeKey, keyPage, timeKeys } from '../../../src/http/keyset-cursor.js';
 import { notFound } from '../../../src/http/errors.js';
 import { sellerVelocity, type SellerVelocity } from './seller-velocity.js';
 import { OPEN_ORGANIZATION_HOLD } from '../actions/hold-payouts.js';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 /** Lists newest first: the cursor is the last row's (time, id). */
-const timeKey = z.tuple([z.iso.datetime(), z.number().int().positive()]);
 
 export type RiskFlagRow = {
   id: number; entityType: string; entityId: string; orgId: number | null; orgName: string | null;
@@ -20,7 +19,7 @@ export type RiskFlagRow = {
 
 /** Open flags, newest first (optionally one severity, one organization). */
 export async function openRiskFlags(client: ReadModelClient, { severity, orgId, limit, cursor }: { severity?: string; orgId?: number; limit: number; cursor?: string }): Promise<Page<RiskFlagRow>> {
-  const [at, id] = cursor ? decodeKey(cursor, timeKey) : [null, null];
+  const after = cursor ? decodeKey(cursor, timeKeys.int) : null;
   const { rows } = await client.query<RiskFlagRow>(
     `SELECT f.id, f.entity_type AS "entityType", f.entity_id AS "entityId", f.org_id AS "orgId", o.name AS "orgName", f.kind,
        f.severity, f."trigger", f.raised_at AS "raisedAt", f.raised_by AS "raisedBy", f.raised_by IS NULL AS "isAutomated"
@@ -28,9 +27,9 @@ export async function openRiskFlags(client: ReadModelClient, { severity, orgId, 
      WHERE f.cleared_at IS NULL AND ($1::text IS NULL OR f.severity = $1::"RiskSeverity") AND ($2::int IS NULL OR f.org_id = $2)
        AND ($4::timestamptz IS NULL OR (f.raised_at, f.id) < ($4, $5::int))
      ORDER BY f.raised_at DESC, f.id DESC LIMIT $3`,
-    [severity ?? null, orgId ?? null, limit + 1, at, id],
+    [severity ?? null, orgId ?? null, limit + 1, after?.at ?? null, after?.id ?? null],
   );
-  return keyPage(rows, limit, (r) => [r.raisedAt.toISOString(), r.id]);
+  return keyPage(rows, limit, (r) => [r.raisedAt, r.id]);
 }
 
 export type PayoutHoldRow = {
@@ -40,7 +39,7 @@ export type PayoutHoldRow = {
 
 /** Holds not yet released, newest first. */
 export async function activePayoutHolds(client: ReadModelClient, { orgId, limit, cursor }: { orgId?: number; limit: number; cursor?: string }): Promise<Page<PayoutHoldRow>> {
-  const [at, id] = cursor ? decodeKey(cursor, timeKey) : [null, null];
+  const after = cursor ? decodeKey(cursor, timeKeys.int) : null;
   const { rows } = await client.query<PayoutHoldRow>(
     `SELECT h.id, h.seller_org_id AS "sellerOrgId", o.name AS "orgName", h.payout_id AS "payoutId", p.amount AS "payoutAmount",
        p.currency, h.reason, h.placed_by AS "placedBy", h.placed_at AS "placedAt",
@@ -49,9 +48,9 @@ export async function activePayoutHolds(client: ReadModelClient, { orgId, limit,
      WHERE h.released_at IS NULL AND ($1::int IS NULL OR h.seller_org_id = $1)
        AND ($3::timestamptz IS NULL OR (h.placed_at, h.id) < ($3, $4::int))
      ORDER BY h.placed_at DESC, h.id DESC LIMIT $2`,
-    [orgId ?? null, limit + 1, at, id],
+    [orgId ?? null, limit + 1, after?.at ?? null, after?.id ?? null],
   );
-  return keyPage(rows, limit, (r) => [r.placedAt.toISOString(), r.id]);
+  return keyPage(rows, limit, (r) => [r.placedAt, r.id]);
 }
 
 export type ExposureRow = {

@@ -3,7 +3,7 @@
 // Nothing here counts or sorts the whole shipments table: at 10 million rows, a page is an index
 // range read of limit + 1 entries, and the counts read small partial indexes or a recent window.
 import type pg from 'pg';
-import { decodeIntCursor, keysetPage } from '../../../src/http/keyset-cursor.js';
+import { decodeKey, keyPage, timeKeys } from '../../../src/http/keyset-cursor.js';
 
 export const SHIPPING_QUEUES = ['label_purchase_failed', 'address_validation_failed', 'tracking_stale', 'delivered_not_received'] as const;
 export type ShippingQueue = (typeof SHIPPING_QUEUES)[number];
@@ -72,7 +72,7 @@ export type QueueQuery = { queue: ShippingQueue; carrier?: string; limit: number
 export function createShippingReadModel({ pool }: { pool: pg.Pool }) {
   /** One page of a queue: newest first (stale tracking: stalest first), `limit + 1` rows read. */
   async function queuePage({ queue, carrier, limit, cursor, staleHours, now }: QueueQuery): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
-    const after = cursor ? decodeIntCursor(cursor) : null;
+    const after = cursor ? decodeKey(cursor, timeKeys.int) : null;
     const values: unknown[] = [limit + 1];
     const param = (value: unknown) => `$${values.push(value)}`;
     const byCarrier = carrier ? ` AND s.carrier = ${param(carrier)}` : '';
@@ -100,8 +100,8 @@ export function createShippingReadModel({ pool }: { pool: pg.Pool }) {
         FROM (${body}) q ORDER BY q."createdAt" DESC, q.id DESC`;
     }
     const { rows } = await pool.query<Row>(sql, values);
-    const page = keysetPage(rows, limit, (r) => (queue === 'tracking_stale' ? r.trackedAt : r.createdAt));
-    return { items: page.rows.map(view), nextCursor: page.nextCursor };
+    const page = keyPage(rows, limit, (r) => [queue === 'tracking_stale' ? r.trackedAt : r.createdAt, r.id]);
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   /**

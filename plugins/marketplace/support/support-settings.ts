@@ -1,8 +1,11 @@
-// The support and fulfilment policy of the deployment, from the environment (validated once, at
-// first use, which boot reaches through the scheduled jobs: a bad value stops the start naming the
-// variable). Defaults are seed 000's: 24 business hours to a first response on a Mon-Fri 09:00-17:00
-// New York calendar; a label within 72 hours of payment, then 48 hours' grace.
-import { z } from 'zod/v4';
+// The support and fulfilment policy of the deployment: the marketplace's own settings
+// (src/config/pack-settings.ts), checked at start with the core's configuration (a bad value stops
+// the start with one line naming the variable) and read from the app's configuration. Defaults are
+// seed 000's: 24 business hours to a first response on a Mon-Fri 09:00-17:00 New York calendar; a
+// label within 72 hours of payment, then 48 hours' grace.
+import { z } from 'zod';
+import type { Config } from '../../../src/config/config.js';
+import { definePackSettings, packSettings } from '../../../src/config/pack-settings.js';
 import { checkCalendar, parseClock, type BusinessCalendar } from './business-calendar.js';
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -21,8 +24,14 @@ export function parseDays(text: string): number[] {
   return [...days].sort();
 }
 
+export type SupportSettings = {
+  calendar: BusinessCalendar;
+  firstResponseHours: number;
+  nonFulfilment: { slaHours: number; graceHours: number; lookbackDays: number; batch: number };
+};
+
 const hours = (fallback: number) => z.coerce.number().positive().max(24 * 365).default(fallback);
-const env = z.object({
+const schema = z.object({
   SUPPORT_TIME_ZONE: z.string().min(1).default('America/New_York'),
   SUPPORT_BUSINESS_DAYS: z.string().min(1).default('mon-fri'),
   SUPPORT_BUSINESS_HOURS: z.string().regex(/^\d\d:\d\d-\d\d:\d\d$/, 'HH:MM-HH:MM').default('09:00-17:00'),
@@ -34,46 +43,45 @@ const env = z.object({
   /** Orders older than this are not swept (they were the sweep's business long ago). */
   NONFULFILMENT_LOOKBACK_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   NONFULFILMENT_BATCH: z.coerce.number().int().positive().max(10_000).default(200),
-});
-
-export type SupportSettings = {
-  calendar: BusinessCalendar;
-  firstResponseHours: number;
-  nonFulfilment: { slaHours: number; graceHours: number; lookbackDays: number; batch: number };
-};
-
-export function parseSupportSettings(source: Record<string, string | undefined>): SupportSettings {
-  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = env.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${String(issue.path[0])}: ${issue.message}`);
-  }
-  const e = parsed.data;
-  const [open, close] = e.SUPPORT_BUSINESS_HOURS.split('-');
-  const calendar: BusinessCalendar = {
-    timeZone: e.SUPPORT_TIME_ZONE,
-    days: parseDays(e.SUPPORT_BUSINESS_DAYS),
-    openMinute: parseClock(open),
-    closeMinute: parseClock(close),
-    holidays: e.SUPPORT_HOLIDAYS.split(',').map((d) => d.trim()).filter(Boolean),
+}).transform((e, ctx): SupportSettings => {
+  // Each problem names its variable (what only the calendar as a whole shows: both that make it).
+  const problems: string[] = [];
+  const fail = (variable: string, message: string) => {
+    problems.push(variable);
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
   };
-  if (calendar.holidays!.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d))) throw new Error('SUPPORT_HOLIDAYS: dates as YYYY-MM-DD, comma-separated');
-  try {
-    checkCalendar(calendar);
-  } catch (err) {
-    throw new Error(`SUPPORT_TIME_ZONE/SUPPORT_BUSINESS_DAYS/SUPPORT_BUSINESS_HOURS: ${(err as Error).message}`);
-  }
+  const attempt = <T>(variable: string, read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      fail(variable, (err as Error).message);
+      return undefined;
+    }
+  };
+  const [open, close] = e.SUPPORT_BUSINESS_HOURS.split('-');
+  attempt('SUPPORT_TIME_ZONE', () => new Intl.DateTimeFormat('en-US', { timeZone: e.SUPPORT_TIME_ZONE }));
+  const days = attempt('SUPPORT_BUSINESS_DAYS', () => parseDays(e.SUPPORT_BUSINESS_DAYS));
+  const clock = attempt('SUPPORT_BUSINESS_HOURS', () => ({ openMinute: parseClock(open), closeMinute: parseClock(close) }));
+  const holidays = e.SUPPORT_HOLIDAYS.split(',').map((d) => d.trim()).filter(Boolean);
+  if (holidays.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d))) fail('SUPPORT_HOLIDAYS', 'dates as YYYY-MM-DD, comma-separated');
+  if (!days || !clock || problems.length > 0) return z.NEVER;
+  const calendar: BusinessCalendar = { timeZone: e.SUPPORT_TIME_ZONE, days, ...clock, holidays };
+  attempt('SUPPORT_BUSINESS_DAYS/SUPPORT_BUSINESS_HOURS', () => checkCalendar(calendar));
+  if (problems.length > 0) return z.NEVER;
   return {
     calendar,
     firstResponseHours: e.SUPPORT_FIRST_RESPONSE_BUSINESS_HOURS,
     nonFulfilment: { slaHours: e.NONFULFILMENT_SLA_HOURS, graceHours: e.NONFULFILMENT_GRACE_HOURS, lookbackDays: e.NONFULFILMENT_LOOKBACK_DAYS, batch: e.NONFULFILMENT_BATCH },
   };
-}
+});
 
-let cached: SupportSettings | null = null;
-/** The settings of this process (from process.env, parsed once). */
-export function supportSettings(): SupportSettings {
-  cached ??= parseSupportSettings(process.env);
-  return cached;
+export const SUPPORT_SETTINGS = definePackSettings({ schema });
+
+/**
+ * The support settings of the app's configuration (the action context's `platform.config`, the
+ * scheduled jobs' `config`); an error where there is none (a runner built without an app).
+ */
+export function supportSettings(config: Config | undefined): SupportSettings {
+  if (!config) throw new Error('the support settings are read from the app configuration, and there is none here');
+  return packSettings(config, SUPPORT_SETTINGS);
 }

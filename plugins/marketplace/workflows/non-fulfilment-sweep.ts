@@ -39,11 +39,11 @@ export type NonFulfilmentCounts = { notified: number; cancelled: number; resolve
 const SETTLED = new Set(['already_notified', 'already_cancelled', 'already_resolved', 'label_purchased', 'not_awaiting_label', 'already_shipped',
   'idempotency_key_in_flight', 'idempotency_key_reused']);
 
-export async function sweepNonFulfilment({ pool, system, now, settings = supportSettings().nonFulfilment }: {
+export async function sweepNonFulfilment({ pool, system, now, settings }: {
   pool: Pick<pg.Pool, 'query'>;
   system: SystemRunner;
   now: Date;
-  settings?: SupportSettings['nonFulfilment'];
+  settings: SupportSettings['nonFulfilment'];
 }): Promise<NonFulfilmentCounts> {
   const counts: NonFulfilmentCounts = { notified: 0, cancelled: 0, resolved: 0, skipped: 0, failed: 0 };
   const correlationId = `system:${NON_FULFILMENT_PRINCIPAL}:sweep:${randomUUID()}`;
@@ -94,5 +94,5 @@ function tally(counts: NonFulfilmentCounts, result: Awaited<ReturnType<SystemRun
 export const nonFulfilmentSweepJob: ScheduledJob = {
   name: 'marketplace-nonfulfilment-sweep',
   cron: '* * * * *',
-  run: ({ pool, system, now }) => sweepNonFulfilment({ pool, system, now }),
+  run: ({ pool, system, now, config }) => sweepNonFulfilment({ pool, system, now, settings: supportSettings(config).nonFulfilment }),
 };

@@ -3,7 +3,6 @@
 import type { SystemPrincipalSpec } from '../../../src/auth/system-principals.js';
 import type { ScheduledJob } from '../../../src/actions/scheduled-jobs.js';
 import { supportSlaSweepJob } from '../support/sla-breach-sweep.js';
-import { supportSettings } from '../support/support-settings.js';
 import { nonFulfilmentSweepJob } from './non-fulfilment-sweep.js';
 import { NON_FULFILMENT_PRINCIPAL } from './non-fulfilment-state.js';
 
@@ -14,5 +13,5 @@ export const supportSystemPrincipals: SystemPrincipalSpec[] = [{
   permissions: ['order.nonfulfilment'],
 }];
 
-// A bad SUPPORT_* or NONFULFILMENT_* value stops the start (the jobs check their settings first).
-export const supportScheduledJobs: ScheduledJob[] = [supportSlaSweepJob, nonFulfilmentSweepJob].map((job) => ({ ...job, check: () => void supportSettings() }));
+// Their SUPPORT_* and NONFULFILMENT_* settings are the pack's, checked at start (support/support-settings.ts).
+export const supportScheduledJobs: ScheduledJob[] = [supportSlaSweepJob, nonFulfilmentSweepJob];
