@@ -5,6 +5,7 @@ import type { Router } from 'express';
 import type pg from 'pg';
 import { loadClientModule } from '../admin/create-admin.js';
 import { createSqlLookups } from './search-sql.js';
+import type { IncludeModel } from './search-sql-include.js';
 import type { AuditService } from '../audit/types.js';
 import type { Plugin } from '../platform/plugin.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
@@ -27,7 +28,7 @@ export function createSearch({ prisma, pool, plugins, rbac, adminRootPath, acces
   const registry = buildSearchRegistry({ plugins, resources: rbac.resources, adminRootPath });
   // Secret columns (password hashes) are never even read by the omnibox's plain statements.
   const secret = new Map(rbac.resources.map((r) => [r.model, new Set(r.secretFields ?? [])]));
-  const models = (loadClientModule().Prisma.dmmf.datamodel.models as { name: string; dbName: string | null; fields: { name: string; kind: string }[] }[])
+  const models = (loadClientModule().Prisma.dmmf.datamodel.models as IncludeModel[])
     .map((m) => ({ ...m, fields: m.fields.filter((f) => !secret.get(m.name)?.has(f.name)) }));
   const sql = createSqlLookups({ pool, models });
   const service = createSearchService({ prisma, sql, registry, recentEvents });

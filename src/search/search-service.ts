@@ -14,6 +14,7 @@ import { shapeValue } from './identifier-shapes.js';
 import type { RegisteredSource, SearchRegistry } from './search-registry.js';
 import { createSearchRows } from './search-rows.js';
 import type { SqlLookups } from './search-sql.js';
+import type { Include } from './search-sql-include.js';
 import type { Lookup } from './search-plan.js';
 import type { RowFilter } from '../platform/plugin.js';
 import type { EntityDetails, EntityLink, EntitySummary, RecentEvents, SearchItem } from './search-types.js';
@@ -87,6 +88,13 @@ export function createSearchService({ prisma, sql, registry, recentEvents }: {
     return lookups.map((lookup) => (isPlain(lookup) ? plainRows[p++] : scopedRows[s++]));
   }
 
+  // A row with its related rows: one plain statement when the viewer's rows of its type are not
+  // limited, else Prisma with the scope's conditions.
+  const fullRow = (source: RegisteredSource, id: string | number, scope: RowFilter[]): Promise<Row | null> =>
+    scope.length === 0 && sql?.knows(source.model, source.idField)
+      ? sql.byId({ model: source.model, idField: source.idField, id, include: source.include as Include | undefined })
+      : rows.byId(source, id, scope);
+
   const eventsOf = async (type: string, id: string, viewer: SearchViewer) =>
     recentEvents ? { recentEvents: await recentEvents({ type, id, limit: RECENT_EVENTS, operator: viewer.operator }) } : {};
 
@@ -119,7 +127,7 @@ export function createSearchService({ prisma, sql, registry, recentEvents }: {
         if (lookup.mode !== 'exact' || expand.length === 0) return item;
         const scope = scopes.get(lookup.source.type)!;
         const [links, events] = await Promise.all([
-          expand.includes('links') ? rows.byId(lookup.source, row[lookup.source.idField] as string | number, scope).then((full) => (full ? linksOf(lookup.source, full, viewer) : [])) : undefined,
+          expand.includes('links') ? fullRow(lookup.source, row[lookup.source.idField] as string | number, scope).then((full) => (full ? linksOf(lookup.source, full, viewer) : [])) : undefined,
           expand.includes('events') ? eventsOf(item.type, item.id, viewer) : {},
         ]);
         return { ...item, ...(links ? { links } : {}), ...events };

@@ -8,22 +8,21 @@
 import type pg from 'pg';
 import { escapeLike } from '../db/like-pattern.js';
 import type { Lookup } from './search-plan.js';
+import { ident, includeSelect, scalarSelect, type Include, type IncludeModel } from './search-sql-include.js';
 
 type Row = Record<string, unknown>;
-type DmmfModel = { name: string; dbName: string | null; fields: { name: string; dbName?: string | null; kind: string }[] };
-
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export type SqlLookups = ReturnType<typeof createSqlLookups>;
 
-export function createSqlLookups({ pool, models }: { pool: pg.Pool; models: DmmfModel[] }) {
+export function createSqlLookups({ pool, models }: { pool: pg.Pool; models: IncludeModel[] }) {
   // ---- per model: its table and its scalar columns as Prisma names them (enums as text)
+  const byName = new Map(models.map((model) => [model.name, model]));
   const tables = new Map(models.map((model) => {
     const scalars = model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
     const columnOf = new Map(scalars.map((f) => [f.name, f.dbName ?? f.name]));
-    const select = scalars.map((f) => `${ident(f.dbName ?? f.name)}${f.kind === 'enum' ? '::text' : ''} AS ${ident(f.name)}`).join(', ');
-    return [model.name, { table: ident(model.dbName ?? model.name), select, columnOf }] as const;
+    return [model.name, { table: ident(model.dbName ?? model.name), select: scalarSelect(model), columnOf }] as const;
   }));
+  const byIdStatements = new Map<string, string>();
 
   return {
     /** Whether this model's field is known (a source on a model the DMMF lacks stays on Prisma). */
@@ -50,6 +49,20 @@ export function createSqlLookups({ pool, models }: { pool: pg.Pool; models: Dmmf
       const found: Row[][] = lookups.map(() => []);
       for (const { i, r } of rows) found[i].push(r);
       return found;
+    },
+
+    /** One row by key with its `include`d relations, in one statement (search-sql-include.ts). */
+    async byId({ model, idField, id, include }: { model: string; idField: string; id: string | number; include?: Include }): Promise<Row | null> {
+      const key = `${model}:${idField}:${JSON.stringify(include ?? {})}`;
+      let statement = byIdStatements.get(key);
+      if (!statement) {
+        const { table, select, columnOf } = tables.get(model)!;
+        const related = include ? `, ${includeSelect({ models: byName, model: byName.get(model)!, alias: 't0', include })}` : '';
+        statement = `SELECT row_to_json(r) AS r FROM (SELECT ${select}${related} FROM ${table} t0 WHERE t0.${ident(columnOf.get(idField)!)} = $1 LIMIT 1) r`;
+        byIdStatements.set(key, statement);
+      }
+      const { rows: [found] } = await pool.query<{ r: Row }>(statement, [id]);
+      return found?.r ?? null;
     },
   };
 }
