@@ -87,3 +87,20 @@ it('keeps the entries of other actions and the refused note\'s failure', async (
 it('still proves projection == replay', async () => {
   expect(await rebuildTimeline({ pool: db.pool, catalog: platform.timeline.catalog })).toMatchObject({ isEqual: true });
 });
+
+describe('a source superseding rows', () => {
+  it('must name an action that exists: a misspelt id would silently hide nothing', async () => {
+    const { buildTimelineCatalog } = await import('../src/timeline/timeline-catalog.js');
+    const { buildRbacModel } = await import('../src/rbac/rbac-model.js');
+    const { plugins } = await import('../plugins/index.js');
+    const rbac = buildRbacModel({ plugins });
+    const build = (ids: string[]) => buildTimelineCatalog({
+      resources: rbac.resources, permissions: rbac.catalog, actions: rbac.actions,
+      plugins: plugins.map((p) => (p.id !== 'marketplace' || !p.timeline ? p : {
+        ...p, timeline: { ...p.timeline, sources: p.timeline.sources?.map((s) => (s.supersedes?.actions ? { ...s, supersedes: { ...s.supersedes, actions: ids } } : s)) },
+      })),
+    });
+    expect(build(['case.add_note']).superseded.actions).toEqual(new Set(['case.add_note']));
+    expect(() => build(['case.add_notes'])).toThrow('timeline: source marketplace.notes supersedes the unknown action case.add_notes');
+  });
+});

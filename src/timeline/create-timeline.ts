@@ -13,7 +13,7 @@ import { createTimelineService } from './timeline-service.js';
 import { createTimelineRoutes } from './timeline-routes.js';
 
 export function createTimeline({ db, audit, rbac, plugins, logger }: { db: Database; audit: AuditService; rbac: RbacModel; plugins: Plugin[]; logger: Logger }) {
-  const catalog = buildTimelineCatalog({ resources: rbac.resources, plugins, permissions: rbac.catalog });
+  const catalog = buildTimelineCatalog({ resources: rbac.resources, plugins, permissions: rbac.catalog, actions: rbac.actions });
   const projector = createTimelineProjector({ pool: db.pool, catalog, logger: logger.child({ component: 'timeline' }) });
   const service = createTimelineService({ pool: db.pool, prisma: db.prisma, catalog, audit });
   return { catalog, projector, service, routes: (access: RouteAccess) => createTimelineRoutes({ timeline: service, access }) };

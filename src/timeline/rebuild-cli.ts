@@ -35,7 +35,7 @@ export async function runProjectionsRebuild(argv: string[], plugins: Plugin[]): 
   const db = createDatabase({ url: appDatabaseUrl, max: 2 });
   try {
     const rbac = buildRbacModel({ plugins });
-    const catalog = buildTimelineCatalog({ resources: rbac.resources, plugins, permissions: rbac.catalog });
+    const catalog = buildTimelineCatalog({ resources: rbac.resources, plugins, permissions: rbac.catalog, actions: rbac.actions });
     const started = performance.now();
     const report = await rebuildTimeline({ pool: db.pool, catalog, repair: !values.check });
     const seconds = (performance.now() - started) / 1000;

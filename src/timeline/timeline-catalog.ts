@@ -39,11 +39,13 @@ const CORE_TIMELINE: PluginTimeline = {
   links: { approval: approvalTargets },
 };
 
-export function buildTimelineCatalog({ resources, plugins, permissions }: {
+export function buildTimelineCatalog({ resources, plugins, permissions, actions }: {
   resources: readonly ResourceDefinition[];
   plugins: readonly Plugin[];
   /** The RBAC catalog: every permission named here must be declared. */
   permissions: PermissionCatalog;
+  /** The actions: a source superseding an action's rows must name one of them (a typo would hide nothing). */
+  actions: readonly { id: string }[];
 }): TimelineCatalog {
   const entities = new Map<string, TimelineEntityType>();
   const subjects = new Map<string, { read: Permission; pii?: PiiFields }>();
@@ -83,7 +85,10 @@ export function buildTimelineCatalog({ resources, plugins, permissions }: {
       if (source.id === 'audit' || source.id === 'event' || sources.some((s) => s.id === source.id)) throw new Error(`timeline: source ${source.id} is declared twice`);
       sources.push(source);
       for (const name of source.supersedes?.events ?? []) supersededEvents.add(name);
-      for (const id of source.supersedes?.actions ?? []) supersededActions.add(id);
+      for (const id of source.supersedes?.actions ?? []) {
+        if (!actions.some((a) => a.id === id)) throw new Error(`timeline: source ${source.id} supersedes the unknown action ${id}`);
+        supersededActions.add(id);
+      }
     }
   }
   return { entities, subjects, links, sources, superseded: { events: supersededEvents, actions: supersededActions }, subjectTypeOf: (type) => modelToType.get(type) ?? type };
