@@ -2,11 +2,7 @@
 // uses and checks it against the signed checkpoints. Prints one line; exit code 0 when intact,
 // 1 when broken (naming the first bad sequence number), 2 when it could not check.
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../config/config.js';
-import { loadSecrets } from '../config/secrets.js';
-import { createDatabase } from '../db/database.js';
-import { openDatabase } from '../db/open-database.js';
-import { createLogger } from '../platform/logger.js';
+import { withCliDatabase } from '../db/cli-database.js';
 import { verifyAuditChain } from './verifier.js';
 
 export async function runAuditVerify(argv: string[]): Promise<number> {
@@ -16,31 +12,25 @@ export async function runAuditVerify(argv: string[]): Promise<number> {
     process.stderr.write('usage: npm run audit:verify [-- --from <sequence number>] [--json]\n');
     return 2;
   }
-  const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const secrets = await loadSecrets(config);
-  const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
-  const db = createDatabase({ url: databaseUrl, max: 3 });
   try {
-    const started = performance.now();
-    const result = await verifyAuditChain({ pool: db.pool, signingKey: secrets.auditSigningKey, fromSeq });
-    const seconds = (performance.now() - started) / 1000;
-    if (values.json) {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    } else if (result.ok) {
-      process.stdout.write(
-        `audit chain intact: ${result.checked.toLocaleString('en')} rows from ${fromSeq} to ${result.headSeq}, ` +
-          `${result.checkpointsChecked} checkpoints, in ${seconds.toFixed(1)} s\n`,
-      );
-    } else {
-      process.stdout.write(`audit chain BROKEN: first bad sequence number ${result.firstBadSeq} (${result.problem?.kind}: ${result.problem?.detail})\n`);
-    }
-    return result.ok ? 0 : 1;
+    return await withCliDatabase({ role: 'owner', max: 3 }, async ({ db, secrets }) => {
+      const started = performance.now();
+      const result = await verifyAuditChain({ pool: db.pool, signingKey: secrets.auditSigningKey, fromSeq });
+      const seconds = (performance.now() - started) / 1000;
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } else if (result.ok) {
+        process.stdout.write(
+          `audit chain intact: ${result.checked.toLocaleString('en')} rows from ${fromSeq} to ${result.headSeq}, ` +
+            `${result.checkpointsChecked} checkpoints, in ${seconds.toFixed(1)} s\n`,
+        );
+      } else {
+        process.stdout.write(`audit chain BROKEN: first bad sequence number ${result.firstBadSeq} (${result.problem?.kind}: ${result.problem?.detail})\n`);
+      }
+      return result.ok ? 0 : 1;
+    });
   } catch (err) {
     process.stderr.write(`audit:verify could not check the chain: ${(err as Error).message}\n`);
     return 2;
-  } finally {
-    await db.close();
-    if (embedded?.isOwner) await embedded.stop();
   }
 }

@@ -15,10 +15,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfigOrExit, type Config } from '../config/config.js';
-import { loadSecrets } from '../config/secrets.js';
-import { createDatabase, type Database } from '../db/database.js';
-import { openDatabase } from '../db/open-database.js';
-import { createLogger } from '../platform/logger.js';
+import type { Database } from '../db/database.js';
+import { withCliDatabase } from '../db/cli-database.js';
 import { createAuditService } from '../audit/audit-service.js';
 import type { AuditService } from '../audit/types.js';
 import { hashPassword } from './operator-auth.js';
@@ -126,14 +124,10 @@ export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plu
   if (command === 'totp') return printTotp(address.data!, config);
 
   // Errors only: the server's warnings (e.g. about APP_DATABASE_URL) are not this command's business.
-  const logger = createLogger({ level: 'error' });
-  const secrets = await loadSecrets(config);
-  const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
-  const db = createDatabase({ url: databaseUrl, max: 2 });
-  const tools: Tools = {
-    db, plugins, audit: createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey }), secretBox: createSecretBox(secrets.mfaEncryptionKey),
-  };
-  try {
+  await withCliDatabase({ role: 'owner', logLevel: 'error', config }, async ({ db, secrets }) => {
+    const tools: Tools = {
+      db, plugins, audit: createAuditService({ pool: db.pool, signingKey: secrets.auditSigningKey }), secretBox: createSecretBox(secrets.mfaEncryptionKey),
+    };
     if (command === 'token') {
       await runTokenCommand({
         sub: target!, target: positionals[2], values, pool: db.pool, audit: tools.audit, out: (line) => process.stdout.write(`${line}\n`), fail,
@@ -141,8 +135,5 @@ export async function runOperatorCli(argv: string[], { plugins }: { plugins: Plu
     } else if (command === 'create') await create(createArgsParsed.data!, tools);
     else if (command === 'reset-mfa') await resetMfa(address.data!, tools);
     else await setStatus(address.data!, command === 'disable' ? 'disabled' : 'active', tools);
-  } finally {
-    await db.close();
-    if (embedded?.isOwner) await embedded.stop();
-  }
+  });
 }

@@ -2,10 +2,7 @@
 // uses (a running opsdeck's embedded server is shared, not restarted).
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config/config.js';
-import { loadSecrets } from '../config/secrets.js';
-import { createDatabase } from '../db/database.js';
-import { openDatabase } from '../db/open-database.js';
-import { createLogger } from '../platform/logger.js';
+import { withCliDatabase } from '../db/cli-database.js';
 import type { Plugin } from '../platform/plugin.js';
 import { buildRbacModel } from '../rbac/rbac-model.js';
 import { largeListsOf } from '../admin/list-anchors/large-lists.js';
@@ -20,12 +17,9 @@ export async function runScaleSeed({ plugins, argv }: { plugins: Plugin[]; argv:
     process.stderr.write('usage: npm run seed -- --orders <positive integer> [--seed <integer>]\n');
     process.exit(1);
   }
+  // The seed's own progress lines are info lines: shown at the configured level.
   const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL });
-  const secrets = await loadSecrets(config);
-  const { databaseUrl, embedded } = await openDatabase({ config, secrets, logger });
-  const db = createDatabase({ url: databaseUrl, max: 4 });
-  try {
+  await withCliDatabase({ role: 'owner', max: 4, logLevel: config.LOG_LEVEL, config }, async ({ db, logger }) => {
     for (const plugin of plugins) {
       if (!plugin.seedScale) continue;
       const started = Date.now();
@@ -42,8 +36,5 @@ export async function runScaleSeed({ plugins, argv }: { plugins: Plugin[]; argv:
     for (const list of largeListsOf(buildRbacModel({ plugins }).resources)) {
       process.stdout.write(`${describeAnchorBuild(await buildListAnchors({ pool: db.pool, list }))}\n`);
     }
-  } finally {
-    await db.close();
-    if (embedded?.isOwner) await embedded.stop();
-  }
+  });
 }

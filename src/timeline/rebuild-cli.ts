@@ -3,11 +3,7 @@
 // Prints the counts and the verdict. Exit code 0 when equal, 1 when they differed (repaired unless
 // --check), 2 when it could not run. It runs as the application role, like the projector.
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../config/config.js';
-import { loadSecrets } from '../config/secrets.js';
-import { createDatabase } from '../db/database.js';
-import { openDatabase } from '../db/open-database.js';
-import { createLogger } from '../platform/logger.js';
+import { withCliDatabase } from '../db/cli-database.js';
 import type { Plugin } from '../platform/plugin.js';
 import { buildRbacModel } from '../rbac/rbac-model.js';
 import { buildTimelineCatalog } from './timeline-catalog.js';
@@ -28,24 +24,18 @@ export function describeRebuild(report: RebuildReport, seconds: number): string 
 
 export async function runProjectionsRebuild(argv: string[], plugins: Plugin[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
-  const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const secrets = await loadSecrets(config);
-  const { appDatabaseUrl, embedded } = await openDatabase({ config, secrets, logger });
-  const db = createDatabase({ url: appDatabaseUrl, max: 2 });
   try {
-    const rbac = buildRbacModel({ plugins });
-    const catalog = buildTimelineCatalog({ resources: rbac.resources, plugins, permissions: rbac.catalog, actions: rbac.actions });
-    const started = performance.now();
-    const report = await rebuildTimeline({ pool: db.pool, catalog, repair: !values.check });
-    const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : describeRebuild(report, seconds));
-    return report.isEqual ? 0 : 1;
+    return await withCliDatabase({ role: 'app' }, async ({ db }) => {
+      const rbac = buildRbacModel({ plugins });
+      const catalog = buildTimelineCatalog({ resources: rbac.resources, plugins, permissions: rbac.catalog, actions: rbac.actions });
+      const started = performance.now();
+      const report = await rebuildTimeline({ pool: db.pool, catalog, repair: !values.check });
+      const seconds = (performance.now() - started) / 1000;
+      process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : describeRebuild(report, seconds));
+      return report.isEqual ? 0 : 1;
+    });
   } catch (err) {
     process.stderr.write(`projections:rebuild could not run: ${(err as Error).message}\n`);
     return 2;
-  } finally {
-    await db.close();
-    if (embedded?.isOwner) await embedded.stop();
   }
 }

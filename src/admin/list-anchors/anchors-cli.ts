@@ -2,11 +2,7 @@
 // missing or drifted; all with --force) and prints what each took. The app keeps them current by
 // itself (list-anchor-refresh.ts); this is for right after a bulk load, or to see the cost.
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../../config/config.js';
-import { loadSecrets } from '../../config/secrets.js';
-import { createDatabase } from '../../db/database.js';
-import { openDatabase } from '../../db/open-database.js';
-import { createLogger } from '../../platform/logger.js';
+import { withCliDatabase } from '../../db/cli-database.js';
 import type { Plugin } from '../../platform/plugin.js';
 import { buildRbacModel } from '../../rbac/rbac-model.js';
 import { largeListsOf } from './large-lists.js';
@@ -19,21 +15,15 @@ export const describeAnchorBuild = (o: AnchorBuildOutcome) =>
 
 export async function runListAnchors(argv: string[], plugins: Plugin[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { force: { type: 'boolean', default: false } } });
-  const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const secrets = await loadSecrets(config);
-  const { appDatabaseUrl, embedded } = await openDatabase({ config, secrets, logger });
-  const db = createDatabase({ url: appDatabaseUrl, max: 2 });
   try {
-    for (const list of largeListsOf(buildRbacModel({ plugins }).resources)) {
-      process.stdout.write(`${describeAnchorBuild(await buildListAnchors({ pool: db.pool, list, force: values.force }))}\n`);
-    }
-    return 0;
+    return await withCliDatabase({ role: 'app' }, async ({ db }) => {
+      for (const list of largeListsOf(buildRbacModel({ plugins }).resources)) {
+        process.stdout.write(`${describeAnchorBuild(await buildListAnchors({ pool: db.pool, list, force: values.force }))}\n`);
+      }
+      return 0;
+    });
   } catch (err) {
     process.stderr.write(`lists:anchors could not run: ${(err as Error).message}\n`);
     return 2;
-  } finally {
-    await db.close();
-    if (embedded?.isOwner) await embedded.stop();
   }
 }
