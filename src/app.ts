@@ -119,7 +119,7 @@ export function createApp({ config, logger, db, plugins, sessionSecret, unleashS
   listAnchors: ListAnchorRefresh;
 } {
   const auth = createOperatorAuth({ prisma: db.prisma, pool: db.pool });
-  const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret });
+  const session = createSessionSettings({ config, pool: db.pool, secret: sessionSecret, logger: logger.child({ component: 'sessions' }) });
   // Throws on a role, resource or route naming an unknown permission: the start fails.
   const rbac = buildRbacModel({ plugins });
   // Throws a ConfigError on a pack's bad or missing setting (the entry points check first, to exit with one line).

@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type pg from 'pg';
+import type { Logger } from '../platform/logger.js';
 import type { Config } from '../config/config.js';
 import type { OperatorPrincipal } from './operator-auth.js';
 
@@ -38,13 +39,20 @@ export type SessionSettings = {
   absoluteMs: number;
 };
 
-export function createSessionSettings({ config, pool, secret }: { config: Config; pool: pg.Pool; secret: string }): SessionSettings {
+export function createSessionSettings({ config, pool, secret, logger }: {
+  config: Config;
+  pool: pg.Pool;
+  secret: string;
+  /** Where the store's own errors go (a failed prune of expired sessions); default: stderr, as connect-pg-simple does. */
+  logger?: Pick<Logger, 'warn'>;
+}): SessionSettings {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
     pool,
     tableName: 'operator_sessions',
     createTableIfMissing: false,
     pruneSessionInterval: 15 * 60,
+    ...(logger ? { errorLog: (message: string, err?: unknown) => logger.warn({ err }, `session store: ${message}`) } : {}),
   });
   throttleTouch(store);
   // The __Host- prefix needs a Secure cookie; over plain http://localhost (dev) it cannot be used.
