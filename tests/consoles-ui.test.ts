@@ -2,8 +2,8 @@
 // order/checkout console and sees the checkout with its shipping credit against label cost, opens
 // the shipping console's carrier counts and queues, and follows a shipment action button to the
 // runner's own form. The sidebar lists the consoles under their groups.
-import type { Browser, Page } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestApp, type TestOperator } from './support/app.js';
 import { createConsoleCheckout, type ConsoleCheckout } from './support/console-fixtures.js';
@@ -11,7 +11,6 @@ import { createConsoleCheckout, type ConsoleCheckout } from './support/console-f
 describeUi('the consoles in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let harness: BrowserHarness;
-  let browser: Browser;
   let baseUrl: string;
   let op: TestOperator;
   let fx: ConsoleCheckout;
@@ -21,21 +20,15 @@ describeUi('the consoles in a browser', () => {
     fx = await createConsoleCheckout(db);
     op = await createOperator(db, { roles: ['support_agent'] });
     harness = await openBrowser(createTestApp(db));
-    ({ browser, baseUrl } = harness);
-    // The first request for the components bundle builds it (the consoles' components are new):
-    // on a loaded machine that takes longer than a test's timeout, so it is built here.
-    expect((await fetch(`${baseUrl}/admin/frontend/assets/components.bundle.js`)).status).toBe(200);
+    ({ baseUrl } = harness);
+    await harness.buildComponents();
   }, 300_000);
   afterAll(async () => {
     await harness?.close();
     await db?.drop();
   });
 
-  async function logIn(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await logInPage(page, { baseUrl, operator: op, timeout: 90_000 });
-    return page;
-  }
+  const logIn = (): Promise<Page> => harness.logIn(op, { timeout: 90_000 });
 
   it('finds an order on the order console and shows its checkout, shipping margin and actions', async () => {
     const page = await logIn();

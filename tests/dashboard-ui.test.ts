@@ -3,8 +3,7 @@
 // theirs), follows "Disputes past SLA" to the disputes console's filtered queue, opens the overdue
 // dispute and finds its checklist and the runner's Resolve form as a button; then opens the risk
 // console, a seller's flag and the seller's panel with the Hold payout form.
-import type { Browser } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestPlatformApp, type TestOperator } from './support/app.js';
 import { createPaidOrder } from './support/commerce-fixtures.js';
@@ -12,8 +11,6 @@ import { createPaidOrder } from './support/commerce-fixtures.js';
 describeUi('the operations dashboard in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let harness: BrowserHarness;
-  let browser: Browser;
-  let baseUrl: string;
   let agent: TestOperator;
   let overdueId: number;
   let sellerName: string;
@@ -32,10 +29,7 @@ describeUi('the operations dashboard in a browser', () => {
     await platform.dashboard.refresh.refresh();
     agent = await createOperator(db, { roles: ['risk_agent'] });
     harness = await openBrowser(platform.app);
-    ({ browser, baseUrl } = harness);
-    // The components bundle is rebuilt when a component changed: minutes on a loaded machine, so
-    // before the browser's first page rather than inside its navigation timeout.
-    await fetch(`${baseUrl}/admin/frontend/assets/components.bundle.js`);
+    await harness.buildComponents();
   }, 600_000);
 
   afterAll(async () => {
@@ -44,8 +38,7 @@ describeUi('the operations dashboard in a browser', () => {
   });
 
   it('shows the figures on the home page and drills down to the list a figure counts', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await logInPage(page, { baseUrl, operator: agent });
+    const page = await harness.logIn(agent);
 
     // ---- the home page is the dashboard, with this role's figures
     await page.getByTestId('ops-dashboard').waitFor({ timeout: 60_000 });

@@ -1,15 +1,13 @@
 // The Experiments screen in a real browser (Debian's chromium, driven by playwright-core): a reader
 // opens the list, then an experiment, and sees the verdict, the recharts bar chart with one error
 // bar per variant, and the table of statistics, all from GET /api/experiments/{key}/results.
-import type { Browser } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestApp, loginAs, type TestOperator } from './support/app.js';
 
 describeUi('the Experiments screen in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let harness: BrowserHarness;
-  let browser: Browser;
   let baseUrl: string;
   let reader: TestOperator;
   const key = 'checkout-button-colour';
@@ -30,7 +28,7 @@ describeUi('the Experiments screen in a browser', () => {
     await agent.post(`/api/experiments/${key}/events`).send({ events }).expect(200);
     reader = await createOperator(db, { roles: ['client_success'] });
     harness = await openBrowser(app);
-    ({ browser, baseUrl } = harness);
+    ({ baseUrl } = harness);
   }, 60_000);
 
   afterAll(async () => {
@@ -39,8 +37,7 @@ describeUi('the Experiments screen in a browser', () => {
   });
 
   it('lists experiments and shows one with its chart and statistics', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await logInPage(page, { baseUrl, operator: reader });
+    const page = await harness.logIn(reader);
     await page.getByText('Flags & experiments', { exact: true }).first().waitFor();
 
     await page.goto(`${baseUrl}/admin/resources/Experiments`);

@@ -3,10 +3,10 @@
 // flag change request; a second operator finds it in the Approvals screen with its exact payload,
 // approves it there, and the winner's weight is 1000 in Unleash. The Flags screen lists the flags.
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { FlagClient } from '../src/flags/unleash-client.js';
 import { createUnleashAdmin } from '../src/flags/unleash-admin.js';
-import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestPlatformApp, loginAs, type TestOperator } from './support/app.js';
 import { startTestUnleash, type TestUnleash } from './support/unleash.js';
@@ -18,7 +18,6 @@ describeUi('four-eyes flag changes in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let flags: FlagClient;
   let harness: BrowserHarness;
-  let browser: Browser;
   let baseUrl: string;
   let requester: TestOperator;
   let approver: TestOperator;
@@ -44,7 +43,7 @@ describeUi('four-eyes flag changes in a browser', () => {
     await agent.post(`/api/experiments/${key}/events`).send({ events }).expect(200);
     [requester, approver] = await Promise.all([createOperator(db, { roles: ['platform_admin'] }), createOperator(db, { roles: ['super_admin'] })]);
     harness = await openBrowser(app);
-    ({ browser, baseUrl } = harness);
+    ({ baseUrl } = harness);
   }, 120_000);
 
   afterAll(async () => {
@@ -53,11 +52,7 @@ describeUi('four-eyes flag changes in a browser', () => {
     await db?.drop();
   });
 
-  async function login(operator: TestOperator): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    await logInPage(page, { baseUrl, operator: operator });
-    return page;
-  }
+  const login = (operator: TestOperator): Promise<Page> => harness.logIn(operator);
 
   it('raises the winner rollout from the experiment page; the second operator approves it in the Approvals screen', async () => {
     const page = await login(requester);

@@ -1,10 +1,9 @@
 // The Timeline panel in a real browser: an order's show page renders its fields as before and,
 // under them, the order's timeline newest first; "Load more" follows the keyset cursor.
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { createAuditService } from '../src/audit/audit-service.js';
-import { describeUi, openBrowser, type BrowserHarness, logInPage } from './support/browser.js';
+import { describeUi, openBrowser, type BrowserHarness } from './support/browser.js';
 import { createTestDatabase } from './support/database.js';
 import { createOperator, createTestPlatformApp, credentials, TEST_AUDIT_KEY, type TestOperator } from './support/app.js';
 import { createPaidOrder, type PaidOrder } from './support/commerce-fixtures.js';
@@ -12,7 +11,6 @@ import { createPaidOrder, type PaidOrder } from './support/commerce-fixtures.js'
 describeUi('timeline panel in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let harness: BrowserHarness;
-  let browser: Browser;
   let baseUrl: string;
   let op: TestOperator;
   let order: PaidOrder;
@@ -34,7 +32,7 @@ describeUi('timeline panel in a browser', () => {
     await audit.seal();
     await platform.timeline.projector.catchUp();
     harness = await openBrowser(platform.app);
-    ({ browser, baseUrl } = harness);
+    ({ baseUrl } = harness);
   }, 120_000);
   afterAll(async () => {
     await harness?.close();
@@ -42,9 +40,8 @@ describeUi('timeline panel in a browser', () => {
   });
 
   it('shows the order with its timeline, newest first, and loads more', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1400 } });
     // The first page may wait for the components bundle to build (after a component changed).
-    await logInPage(page, { baseUrl, operator: op, timeout: 180_000 });
+    const page = await harness.logIn(op, { height: 1400, timeout: 180_000 });
 
     await page.goto(`${baseUrl}/admin/resources/Order/records/${order.orderId}/show`);
     const panel = page.getByTestId('timeline-panel');

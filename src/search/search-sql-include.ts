@@ -3,11 +3,13 @@
 // statement of its own and compiles each (an order with its checkout, payments, shipments, refunds,
 // buyer, seller, disputes and cases: nine statements, 7 ms at the median); here they are one,
 // with each related row in Prisma's field names (to-one: an object or null; to-many: an array).
+import pg from 'pg';
+
 type Field = { name: string; dbName?: string | null; kind: string; type: string; isList?: boolean; relationName?: string | null; relationFromFields?: string[]; relationToFields?: string[] };
 export type IncludeModel = { name: string; dbName: string | null; fields: Field[] };
 export type Include = { [relation: string]: true | { include?: Include; take?: number; orderBy?: Record<string, 'asc' | 'desc'> } };
 
-export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const ident = (name: string) => pg.escapeIdentifier(name);
 
 const columnOf = (model: IncludeModel, fieldName: string) => {
   const field = model.fields.find((f) => f.name === fieldName);

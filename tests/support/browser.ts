@@ -12,7 +12,20 @@ if (!hasBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/
 /** `describe`, or `describe.skip` where there is no chromium. */
 export const describeUi = hasBrowser ? describe : describe.skip;
 
-export type BrowserHarness = { browser: Browser; baseUrl: string; close: () => Promise<void> };
+type Operator = { email: string; password: string; totp: () => Promise<string> };
+
+export type BrowserHarness = {
+  browser: Browser;
+  baseUrl: string;
+  /**
+   * Requests the components bundle, which the first request builds (minutes on a loaded machine
+   * after a component changed): called in beforeAll, so the build is not inside a test's timeout.
+   */
+  buildComponents: () => Promise<void>;
+  /** A new page (1600 px wide), logged in as `operator`. */
+  logIn: (operator: Operator, options?: { height?: number; timeout?: number }) => Promise<Page>;
+  close: () => Promise<void>;
+};
 
 /** Serves `app` on a free local port and launches chromium. */
 export async function openBrowser(app: http.RequestListener): Promise<BrowserHarness> {
@@ -26,6 +39,15 @@ export async function openBrowser(app: http.RequestListener): Promise<BrowserHar
   return {
     browser,
     baseUrl,
+    buildComponents: async () => {
+      const res = await fetch(`${baseUrl}/admin/frontend/assets/components.bundle.js`);
+      if (res.status !== 200) throw new Error(`components bundle: HTTP ${res.status}`);
+    },
+    logIn: async (operator, { height = 1100, timeout } = {}) => {
+      const page = await browser.newPage({ viewport: { width: 1600, height } });
+      await logInPage(page, { baseUrl, operator, timeout });
+      return page;
+    },
     close: async () => {
       await browser.close();
       server.closeAllConnections();
@@ -37,7 +59,7 @@ export async function openBrowser(app: http.RequestListener): Promise<BrowserHar
 /** Logs `operator` in through the backoffice's login page (password and a fresh TOTP code) and waits for the home page. */
 export async function logInPage(page: Page, { baseUrl, operator, timeout }: {
   baseUrl: string;
-  operator: { email: string; password: string; totp: () => Promise<string> };
+  operator: Operator;
   /** For the first page of a run, which may wait for the components bundle to build. */
   timeout?: number;
 }): Promise<void> {

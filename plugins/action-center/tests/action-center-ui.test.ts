@@ -1,8 +1,8 @@
 // The Action Center in a real browser (Debian's chromium): an operator opens a ticket and sees the
 // order context and the order timeline on the same page, follows "Create internal task / note" to
 // the runner's own form, creates the task, and finds it on the ticket and the order timeline.
-import type { Browser, Page } from 'playwright-core';
-import { describeUi, openBrowser, type BrowserHarness, logInPage } from '../../../tests/support/browser.js';
+import type { Page } from 'playwright-core';
+import { describeUi, openBrowser, type BrowserHarness } from '../../../tests/support/browser.js';
 import { createTestDatabase } from '../../../tests/support/database.js';
 import { createOperator, createTestApp, type TestOperator } from '../../../tests/support/app.js';
 import { createLogger } from '../../../src/platform/logger.js';
@@ -11,7 +11,6 @@ import { seedDemo } from '../seed/demo.js';
 describeUi('the Action Center in a browser', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let harness: BrowserHarness;
-  let browser: Browser;
   let baseUrl: string;
   let op: TestOperator;
   let ticketId: number;
@@ -22,20 +21,15 @@ describeUi('the Action Center in a browser', () => {
     await seedDemo({ pool: db.pool, prisma: db.prisma, log: createLogger({ level: 'silent' }), seed: 1 });
     ticketId = (await db.pool.query<{ id: number }>(`SELECT id FROM ac_tickets WHERE subject LIKE 'Where is my%'`)).rows[0].id;
     harness = await openBrowser(createTestApp(db));
-    ({ browser, baseUrl } = harness);
-    // The first request for the components bundle builds it: done here, not inside a test's timeout.
-    expect((await fetch(`${baseUrl}/admin/frontend/assets/components.bundle.js`)).status).toBe(200);
+    ({ baseUrl } = harness);
+    await harness.buildComponents();
   }, 300_000);
   afterAll(async () => {
     await harness?.close();
     await db?.drop();
   });
 
-  async function logIn(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1400 } });
-    await logInPage(page, { baseUrl, operator: op, timeout: 90_000 });
-    return page;
-  }
+  const logIn = (): Promise<Page> => harness.logIn(op, { height: 1400, timeout: 90_000 });
 
   it('shows the ticket with the order context and timeline, and creates a task from it', async () => {
     const page = await logIn();
